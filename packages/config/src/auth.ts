@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { duration, logLevel, port, ratio, str, url } from './fields';
+import { databaseConfig, databaseFields, type DatabaseConfig } from './database';
+import { parseEnv, type Env } from './load';
+import type { TlsFiles } from './users';
+
+export const AuthEnv = z.object({
+  USHER_AUTH_LOG_LEVEL: logLevel(),
+  USHER_AUTH_GRPC_HOST: str('localhost'),
+  USHER_AUTH_GRPC_PORT: port(8181),
+  USHER_AUTH_GRPC_SERVER_CERT: str(),
+  USHER_AUTH_GRPC_SERVER_KEY: str(),
+  USHER_AUTH_GRPC_CLIENT_CA_CERTS: str(),
+  USHER_AUTH_HTTP_HOST: str('localhost'),
+  USHER_AUTH_HTTP_PORT: port(8189),
+  ...databaseFields('USHER_AUTH', 'auth'),
+  USHER_AUTH_ISSUER: str('usher'),
+  USHER_AUTH_ACCESS_TOKEN_DURATION: duration('15m'),
+  USHER_AUTH_REFRESH_TOKEN_DURATION: duration('24h'),
+  USHER_AUTH_RECOVERY_TOKEN_DURATION: duration('5m'),
+  USHER_AUTH_SESSION_DURATION: duration('720h'),
+  USHER_AUTH_SESSION_IDLE_TIMEOUT: duration('24h'),
+  USHER_AUTH_KEY_ROTATION_INTERVAL: duration('720h'),
+  USHER_AUTH_REVOCATION_POLL_INTERVAL: duration('500ms'),
+  USHER_AUTH_ES_URL: url(['nats', 'tls']).default('nats://localhost:4222'),
+  USHER_JAEGER_URL: url(['http', 'https']).default(''),
+  USHER_JAEGER_TRACE_RATIO: ratio(1),
+  USHER_AUTH_INSTANCE_ID: str(),
+});
+
+export interface AuthConfig {
+  logLevel: string;
+  grpc: { host: string; port: number; tls: TlsFiles };
+  http: { host: string; port: number };
+  db: DatabaseConfig;
+  issuer: string;
+  accessTtlMs: number;
+  refreshTtlMs: number;
+  recoveryTtlMs: number;
+  sessionTtlMs: number;
+  sessionIdleMs: number;
+  keyRotationMs: number;
+  revocationPollMs: number;
+  natsUrl: string;
+  jaeger: { url: string; ratio: number };
+  instanceId: string;
+}
+
+export function loadAuthConfig(env: Env = process.env): AuthConfig {
+  const e = parseEnv(AuthEnv, env);
+  return {
+    logLevel: e.USHER_AUTH_LOG_LEVEL,
+    grpc: {
+      host: e.USHER_AUTH_GRPC_HOST,
+      port: e.USHER_AUTH_GRPC_PORT,
+      tls: {
+        cert: e.USHER_AUTH_GRPC_SERVER_CERT,
+        key: e.USHER_AUTH_GRPC_SERVER_KEY,
+        ca: e.USHER_AUTH_GRPC_CLIENT_CA_CERTS,
+      },
+    },
+    http: { host: e.USHER_AUTH_HTTP_HOST, port: e.USHER_AUTH_HTTP_PORT },
+    db: databaseConfig('USHER_AUTH', e),
+    issuer: e.USHER_AUTH_ISSUER,
+    accessTtlMs: e.USHER_AUTH_ACCESS_TOKEN_DURATION,
+    refreshTtlMs: e.USHER_AUTH_REFRESH_TOKEN_DURATION,
+    recoveryTtlMs: e.USHER_AUTH_RECOVERY_TOKEN_DURATION,
+    sessionTtlMs: e.USHER_AUTH_SESSION_DURATION,
+    sessionIdleMs: e.USHER_AUTH_SESSION_IDLE_TIMEOUT,
+    keyRotationMs: e.USHER_AUTH_KEY_ROTATION_INTERVAL,
+    revocationPollMs: e.USHER_AUTH_REVOCATION_POLL_INTERVAL,
+    natsUrl: e.USHER_AUTH_ES_URL,
+    jaeger: { url: e.USHER_JAEGER_URL, ratio: e.USHER_JAEGER_TRACE_RATIO },
+    instanceId: e.USHER_AUTH_INSTANCE_ID,
+  };
+}

@@ -1,0 +1,93 @@
+import { ConfigError, formatDuration, loadAuthConfig, loadUsersConfig, parseDuration } from './index';
+
+describe('durations', () => {
+  it('parses the seed forms to milliseconds', () => {
+    expect(parseDuration('1s')).toBe(1000);
+    expect(parseDuration('15m')).toBe(900_000);
+    expect(parseDuration('720h')).toBe(2_592_000_000);
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('250ms')).toBe(250);
+    expect(parseDuration('0')).toBe(0);
+  });
+  it('rejects text that is not a duration', () => {
+    expect(parseDuration('10')).toBeUndefined();
+    expect(parseDuration('1d')).toBeUndefined();
+    expect(parseDuration('fast')).toBeUndefined();
+  });
+  it('formats milliseconds back', () => {
+    expect(formatDuration(5_400_000)).toBe('1h30m');
+    expect(formatDuration(1500)).toBe('1s500ms');
+  });
+});
+
+describe('users config', () => {
+  it('has the seed defaults', () => {
+    const c = loadUsersConfig({});
+    expect(c.http.port).toBe(9002);
+    expect(c.authGrpc.url).toBe('localhost:8181');
+    expect(c.authGrpc.timeoutMs).toBe(1000);
+    expect(c.passRegex.source).toBe('^.{8,}$');
+    expect(c.admin).toEqual({ email: 'admin@example.com', username: 'admin', password: undefined });
+    expect(c.allowSelfRegister).toBe(true);
+    expect(c.deleteIntervalMs).toBe(24 * 3_600_000);
+    expect(c.deleteAfterMs).toBe(720 * 3_600_000);
+    expect(c.natsUrl).toBe('nats://localhost:4222');
+    expect(c.db).toMatchObject({ host: 'localhost', port: 5432, database: 'users', sslMode: 'disable' });
+    expect(c.bcryptCost).toBe(12);
+  });
+  it('reads overrides, treating empty strings as unset', () => {
+    const c = loadUsersConfig({
+      USHER_USERS_HTTP_PORT: '8080',
+      USHER_USERS_ALLOW_SELF_REGISTER: 'false',
+      USHER_AUTH_GRPC_TIMEOUT: '250ms',
+      USHER_USERS_ADMIN_PASSWORD: '',
+      USHER_DB_URL: 'postgres://u:p@db:5432/usher',
+    });
+    expect(c.http.port).toBe(8080);
+    expect(c.allowSelfRegister).toBe(false);
+    expect(c.authGrpc.timeoutMs).toBe(250);
+    expect(c.admin.password).toBeUndefined();
+    expect(c.db.url).toBe('postgres://u:p@db:5432/usher');
+  });
+  it('names every invalid variable', () => {
+    let error: unknown;
+    try {
+      loadUsersConfig({
+        USHER_USERS_HTTP_PORT: 'abc',
+        USHER_AUTH_GRPC_TIMEOUT: 'soon',
+        USHER_USERS_PASS_REGEX: '(',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('USHER_USERS_HTTP_PORT');
+    expect(message).toContain('USHER_AUTH_GRPC_TIMEOUT');
+    expect(message).toContain('expected a duration');
+    expect(message).toContain('USHER_USERS_PASS_REGEX');
+  });
+  it('rejects a non-boolean flag and an out-of-range port', () => {
+    expect(() => loadUsersConfig({ USHER_USERS_ALLOW_SELF_REGISTER: 'maybe' })).toThrow(
+      /USHER_USERS_ALLOW_SELF_REGISTER: expected true or false/,
+    );
+    expect(() => loadUsersConfig({ USHER_USERS_HTTP_PORT: '70000' })).toThrow(/USHER_USERS_HTTP_PORT/);
+  });
+});
+
+describe('auth config', () => {
+  it('has the documented defaults', () => {
+    const c = loadAuthConfig({});
+    expect(c.grpc.port).toBe(8181);
+    expect(c.accessTtlMs).toBe(15 * 60_000);
+    expect(c.refreshTtlMs).toBe(24 * 3_600_000);
+    expect(c.recoveryTtlMs).toBe(5 * 60_000);
+    expect(c.sessionTtlMs).toBe(30 * 24 * 3_600_000);
+    expect(c.sessionIdleMs).toBe(24 * 3_600_000);
+    expect(c.natsUrl).toBe('nats://localhost:4222');
+    expect(c.db.database).toBe('auth');
+  });
+  it('rejects a bad NATS url', () => {
+    expect(() => loadAuthConfig({ USHER_AUTH_ES_URL: 'http://x' })).toThrow(/USHER_AUTH_ES_URL/);
+  });
+});

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { bool, duration, int, logLevel, port, ratio, regex, str, url } from './fields';
+import { databaseConfig, databaseFields, type DatabaseConfig } from './database';
+import { parseEnv, type Env } from './load';
+
+// Every variable of the seed's users-service table, `MG_USERS_*` -> `USHER_USERS_*`, `MG_*` -> `USHER_*`.
+export const UsersEnv = z.object({
+  USHER_USERS_LOG_LEVEL: logLevel(),
+  USHER_USERS_ADMIN_EMAIL: z.email('expected an email address').default('admin@example.com'),
+  USHER_USERS_ADMIN_USERNAME: str('admin'),
+  USHER_USERS_ADMIN_PASSWORD: z.string().optional(),
+  USHER_USERS_PASS_REGEX: regex('^.{8,}$'),
+  USHER_USERS_ALLOW_SELF_REGISTER: bool(true),
+  USHER_USERS_ALLOW_UNVERIFIED_USER: bool(true),
+  USHER_BCRYPT_COST: int(12, 4, 31),
+  USHER_TOKEN_RESET_ENDPOINT: str('/reset-request'),
+  USHER_USERS_HTTP_HOST: str('localhost'),
+  USHER_USERS_HTTP_PORT: port(9002),
+  USHER_USERS_HTTP_SERVER_CERT: str(),
+  USHER_USERS_HTTP_SERVER_KEY: str(),
+  USHER_USERS_HTTP_SERVER_CA_CERTS: str(),
+  USHER_USERS_HTTP_CLIENT_CA_CERTS: str(),
+  USHER_AUTH_GRPC_URL: str('localhost:8181'),
+  USHER_AUTH_GRPC_TIMEOUT: duration('1s'),
+  USHER_AUTH_GRPC_CLIENT_CERT: str(),
+  USHER_AUTH_GRPC_CLIENT_KEY: str(),
+  USHER_AUTH_GRPC_SERVER_CA_CERTS: str(),
+  ...databaseFields('USHER_USERS', 'users'),
+  USHER_EMAIL_HOST: str('localhost'),
+  USHER_EMAIL_PORT: port(25),
+  USHER_EMAIL_USERNAME: str(),
+  USHER_EMAIL_PASSWORD: str(),
+  USHER_EMAIL_FROM_ADDRESS: str(),
+  USHER_EMAIL_FROM_NAME: str(),
+  USHER_EMAIL_TEMPLATE: str('email.tmpl'),
+  USHER_USERS_ES_URL: url(['nats', 'tls']).default('nats://localhost:4222'),
+  USHER_JAEGER_URL: url(['http', 'https']).default(''),
+  USHER_JAEGER_TRACE_RATIO: ratio(1),
+  USHER_OAUTH_UI_REDIRECT_URL: str('http://localhost:9095/domains'),
+  USHER_OAUTH_UI_ERROR_URL: str('http://localhost:9095/error'),
+  USHER_USERS_DELETE_INTERVAL: duration('24h'),
+  USHER_USERS_DELETE_AFTER: duration('720h'),
+  USHER_SEND_TELEMETRY: bool(true),
+  USHER_USERS_INSTANCE_ID: str(),
+});
+
+export interface TlsFiles {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+export interface UsersConfig {
+  logLevel: string;
+  admin: { email: string; username: string; password?: string };
+  passRegex: RegExp;
+  allowSelfRegister: boolean;
+  allowUnverifiedUser: boolean;
+  bcryptCost: number;
+  http: { host: string; port: number; tls: TlsFiles & { clientCa: string } };
+  authGrpc: { url: string; timeoutMs: number; tls: TlsFiles };
+  db: DatabaseConfig;
+  natsUrl: string;
+  jaeger: { url: string; ratio: number };
+  deleteIntervalMs: number;
+  deleteAfterMs: number;
+  instanceId: string;
+}
+
+export function loadUsersConfig(env: Env = process.env): UsersConfig {
+  const e = parseEnv(UsersEnv, env);
+  return {
+    logLevel: e.USHER_USERS_LOG_LEVEL,
+    admin: {
+      email: e.USHER_USERS_ADMIN_EMAIL,
+      username: e.USHER_USERS_ADMIN_USERNAME,
+      password: e.USHER_USERS_ADMIN_PASSWORD,
+    },
+    passRegex: new RegExp(e.USHER_USERS_PASS_REGEX),
+    allowSelfRegister: e.USHER_USERS_ALLOW_SELF_REGISTER,
+    allowUnverifiedUser: e.USHER_USERS_ALLOW_UNVERIFIED_USER,
+    bcryptCost: e.USHER_BCRYPT_COST,
+    http: {
+      host: e.USHER_USERS_HTTP_HOST,
+      port: e.USHER_USERS_HTTP_PORT,
+      tls: {
+        cert: e.USHER_USERS_HTTP_SERVER_CERT,
+        key: e.USHER_USERS_HTTP_SERVER_KEY,
+        ca: e.USHER_USERS_HTTP_SERVER_CA_CERTS,
+        clientCa: e.USHER_USERS_HTTP_CLIENT_CA_CERTS,
+      },
+    },
+    authGrpc: {
+      url: e.USHER_AUTH_GRPC_URL,
+      timeoutMs: e.USHER_AUTH_GRPC_TIMEOUT,
+      tls: {
+        cert: e.USHER_AUTH_GRPC_CLIENT_CERT,
+        key: e.USHER_AUTH_GRPC_CLIENT_KEY,
+        ca: e.USHER_AUTH_GRPC_SERVER_CA_CERTS,
+      },
+    },
+    db: databaseConfig('USHER_USERS', e),
+    natsUrl: e.USHER_USERS_ES_URL,
+    jaeger: { url: e.USHER_JAEGER_URL, ratio: e.USHER_JAEGER_TRACE_RATIO },
+    deleteIntervalMs: e.USHER_USERS_DELETE_INTERVAL,
+    deleteAfterMs: e.USHER_USERS_DELETE_AFTER,
+    instanceId: e.USHER_USERS_INSTANCE_ID,
+  };
+}

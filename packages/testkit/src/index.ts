@@ -1,0 +1,11 @@
+export {
+  ensureTestPostgres,
+  stopTestPostgres,
+  createTestDatabase,
+  adminDbUrl,
+  DEFAULT_TEST_DB_URL,
+  type TestDatabase,
+} from './postgres';
+export { describeWithNats, natsReachable, testNatsUrl, DEFAULT_TEST_NATS_URL } from './nats';
+export { freePort, waitFor, waitForPort } from './net';
+export { globalSetup, globalTeardown } from './jest-global-setup';
