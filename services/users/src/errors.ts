@@ -1,0 +1,65 @@
+// Typed errors of the users domain. Each transport maps `kind` to a status in exactly one place
+// (src/http/errors.ts); the domain never chooses a status code.
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'locked'
+  | 'unavailable'
+  | 'internal';
+
+export abstract class UsherError extends Error {
+  abstract readonly kind: ErrorKind;
+  /** Short machine-readable code for the `error` field of responses. */
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends UsherError {
+  readonly kind = 'invalid';
+  readonly code = 'invalid_request';
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(field ? `${field}: ${message}` : message);
+  }
+}
+
+export class AuthenticationError extends UsherError {
+  readonly kind = 'unauthenticated';
+  readonly code = 'unauthenticated';
+}
+
+export class AuthorizationError extends UsherError {
+  readonly kind = 'forbidden';
+  readonly code = 'forbidden';
+}
+
+export class NotFoundError extends UsherError {
+  readonly kind = 'not_found';
+  readonly code = 'not_found';
+}
+
+export class ConflictError extends UsherError {
+  readonly kind = 'conflict';
+  readonly code = 'conflict';
+}
+
+export class LockedError extends UsherError {
+  readonly kind = 'locked';
+  readonly code = 'locked';
+}
+
+export class UnavailableError extends UsherError {
+  readonly kind = 'unavailable';
+  readonly code = 'unavailable';
+}
+
+/** The one answer to a failed sign-in, whatever failed: it must not reveal whether the account exists. */
+export const invalidCredentials = () => new AuthenticationError('invalid identity or secret');

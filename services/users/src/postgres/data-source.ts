@@ -1,0 +1,60 @@
+import fs from 'fs';
+import { DataSource } from 'typeorm';
+import type { DatabaseConfig } from '@usher/config';
+import { CredentialEntity, UserEntity } from './entities';
+import { CreateUsers1763900000000 } from './migrations/1763900000000-create-users';
+
+/** The PostgreSQL schema that holds every table of the users service. */
+export const SCHEMA = 'users';
+
+export function pgConnectionOptions(db: DatabaseConfig) {
+  const read = (f: string) => (f ? fs.readFileSync(f).toString() : undefined);
+  const ssl =
+    db.sslMode === 'disable'
+      ? false
+      : {
+          rejectUnauthorized: db.sslMode === 'verify-ca' || db.sslMode === 'verify-full',
+          ca: read(db.sslRootCert),
+          cert: read(db.sslCert),
+          key: read(db.sslKey),
+          ...(db.sslMode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
+        };
+  return db.url
+    ? { url: db.url, ssl }
+    : { host: db.host, port: db.port, username: db.user, password: db.password, database: db.database, ssl };
+}
+
+/** Connects, makes sure the schema exists and runs the checked-in migrations (never synchronize). */
+export async function openDatabase(db: DatabaseConfig, poolSize = 10): Promise<DataSource> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    ...pgConnectionOptions(db),
+    schema: SCHEMA,
+    entities: [UserEntity, CredentialEntity],
+    migrations: [CreateUsers1763900000000],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    // Raw SQL (migrations, queries) resolves unqualified names in our schema too.
+    extra: { max: poolSize, application_name: 'usher-users', options: `-c search_path=${SCHEMA}` },
+  });
+  await dataSource.initialize();
+  try {
+    // Replicas starting together take turns: a session lock held around schema creation and migrations.
+    const lock = dataSource.createQueryRunner();
+    await lock.connect();
+    try {
+      await lock.query(`select pg_advisory_lock(hashtext('usher.users.migrations'))`);
+      await lock.query(`create schema if not exists ${SCHEMA}`);
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await lock
+        .query(`select pg_advisory_unlock(hashtext('usher.users.migrations'))`)
+        .catch(() => undefined);
+      await lock.release();
+    }
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}

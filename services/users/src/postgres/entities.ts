@@ -1,0 +1,56 @@
+import { EntitySchema } from 'typeorm';
+
+export interface UserRow {
+  id: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  username: string;
+  role: number;
+  status: number;
+  tags: string[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsonb: TypeORM's partial types need any here
+  metadata: Record<string, any>;
+  picture: string;
+  verified_at: Date | null;
+  created_at: Date;
+  updated_at: Date | null;
+  updated_by: string | null;
+}
+
+export interface CredentialRow {
+  user_id: string;
+  secret_hash: string;
+  updated_at: Date;
+}
+
+export const UserEntity = new EntitySchema<UserRow>({
+  name: 'User',
+  tableName: 'users',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    first_name: { type: 'text' },
+    last_name: { type: 'text' },
+    email: { type: 'text' },
+    username: { type: 'text' },
+    role: { type: 'smallint' },
+    status: { type: 'smallint' },
+    tags: { type: 'text', array: true },
+    metadata: { type: 'jsonb' },
+    picture: { type: 'text' },
+    verified_at: { type: 'timestamptz', nullable: true },
+    created_at: { type: 'timestamptz' },
+    updated_at: { type: 'timestamptz', nullable: true },
+    updated_by: { type: 'uuid', nullable: true },
+  },
+});
+
+export const CredentialEntity = new EntitySchema<CredentialRow>({
+  name: 'Credential',
+  tableName: 'credentials',
+  columns: {
+    user_id: { type: 'uuid', primary: true },
+    secret_hash: { type: 'text' },
+    updated_at: { type: 'timestamptz' },
+  },
+});
