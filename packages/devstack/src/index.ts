@@ -2,6 +2,8 @@ export {
   canConnect,
   ensureDatabase,
   dropDatabase,
+  ensurePostgres,
   startEmbeddedPostgres,
   type EmbeddedPostgres,
 } from './postgres';
+export { startStack, type RunningStack, type StackOptions } from './stack';

@@ -98,3 +98,18 @@ export async function startEmbeddedPostgres(options: {
     stop: () => pg.stop(),
   };
 }
+
+/**
+ * A PostgreSQL to work with: `url` when it answers, else an embedded server started in `dataDir`.
+ * Returns the URL to use and, for an embedded server, how to stop it.
+ */
+export async function ensurePostgres(options: {
+  url: string;
+  dataDir: string;
+  port: number;
+  persistent: boolean;
+}): Promise<{ url: string; stop?: () => Promise<void> }> {
+  if (await canConnect(options.url)) return { url: options.url };
+  const pg = await startEmbeddedPostgres(options);
+  return { url: pg.url, stop: pg.stop };
+}

@@ -1,7 +1,7 @@
 import os from 'os';
 import path from 'path';
 import crypto from 'crypto';
-import { canConnect, dropDatabase, ensureDatabase, startEmbeddedPostgres } from '@usher/devstack';
+import { canConnect, dropDatabase, ensureDatabase, ensurePostgres } from '@usher/devstack';
 
 export const DEFAULT_TEST_DB_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const EMBEDDED_ENV = 'USHER_TEST_EMBEDDED_PG_URL';
@@ -17,11 +17,11 @@ const holder = globalThis as { __usherStopEmbeddedPg?: () => Promise<void> };
 export async function ensureTestPostgres(): Promise<string> {
   const wanted = process.env.USHER_TEST_DB_URL || DEFAULT_TEST_DB_URL;
   if (process.env[EMBEDDED_ENV]) return process.env[EMBEDDED_ENV];
-  if (await canConnect(wanted)) return wanted;
   const port = 55000 + Math.floor(Math.random() * 5000);
   const dataDir = path.join(os.tmpdir(), `usher-test-pg-${process.pid}-${port}`);
-  console.warn(`[testkit] ${redact(wanted)} is unreachable: starting an embedded PostgreSQL on port ${port}`);
-  const pg = await startEmbeddedPostgres({ dataDir, port, persistent: false });
+  const pg = await ensurePostgres({ url: wanted, dataDir, port, persistent: false });
+  if (!pg.stop) return pg.url;
+  console.warn(`[testkit] ${redact(wanted)} is unreachable: started an embedded PostgreSQL on port ${port}`);
   holder.__usherStopEmbeddedPg = pg.stop;
   process.env[EMBEDDED_ENV] = pg.url;
   return pg.url;

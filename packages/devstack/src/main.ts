@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import path from 'path';
+import { ConfigError } from '@usher/config';
+import { startStack } from './stack';
+
+// `pnpm start`: the whole stack on this machine, with an embedded PostgreSQL when none is configured.
+async function main() {
+  const root = path.resolve(__dirname, '../../..');
+  const say = (line: string) => console.log(`[usher] ${line}`);
+  const stack = await startStack({ root, env: process.env, say });
+  const email = process.env.USHER_USERS_ADMIN_EMAIL || 'admin@example.com';
+  say('');
+  say(`Usher is running.`);
+  say(
+    `  users HTTP API   ${stack.usersUrl}   (health: ${stack.usersUrl}/health, metrics: ${stack.usersUrl}/metrics)`,
+  );
+  say(`  auth gRPC        ${stack.authAddress}`);
+  say(
+    `  PostgreSQL       ${stack.postgres === 'embedded' ? 'embedded, data in .usher/postgres' : 'configured server'}`,
+  );
+  say(`  NATS             ${stack.natsUp ? 'connected' : 'not reachable (see warning above)'}`);
+  say('');
+  say(
+    `Sign in as the owner ${email} (password: USHER_USERS_ADMIN_PASSWORD, or the one printed above on first start):`,
+  );
+  say(`  curl -s -X POST ${stack.usersUrl}/users/tokens/issue -H 'Content-Type: application/json' \\`);
+  say(`       -d '{"identity":"${email}","secret":"<password>"}'`);
+  say('Press Ctrl+C to stop.');
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping...');
+    await stack.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  const { service, code } = await stack.exited;
+  if (!stopping) {
+    console.error(`[usher] ${service} exited (code ${code}); stopping the rest`);
+    await stop(1);
+  }
+}
+
+main().catch((error) => {
+  console.error(
+    `[usher] could not start: ${error instanceof ConfigError ? error.message : error instanceof Error ? error.message : error}`,
+  );
+  process.exit(1);
+});
