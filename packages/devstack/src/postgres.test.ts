@@ -1,5 +1,8 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
 import { Client } from 'pg';
-import { canConnect, dropDatabase, ensureDatabase } from './postgres';
+import { canConnect, dropDatabase, ensureDatabase, reachableByOthers } from './postgres';
 
 const admin = () => process.env.USHER_TEST_DB_URL!;
 
@@ -26,5 +29,18 @@ describe('PostgreSQL helpers', () => {
       /unsafe database name/,
     );
     await expect(dropDatabase(admin(), 'Robert')).rejects.toThrow(/unsafe database name/);
+  });
+});
+
+describe('reachableByOthers', () => {
+  it('keeps a data directory the postgres user can reach, and moves one it cannot', () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'usher-reach-'));
+    fs.chmodSync(base, 0o755);
+    expect(reachableByOthers(path.join(base, 'pg'))).toBe(path.join(base, 'pg'));
+    fs.chmodSync(base, 0o700);
+    const moved = reachableByOthers(path.join(base, 'pg'));
+    expect(moved).not.toContain(base);
+    expect(moved).toBe(reachableByOthers(path.join(base, 'pg'))); // stable: found again next start
+    fs.rmSync(base, { recursive: true });
   });
 });

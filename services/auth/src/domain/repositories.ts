@@ -1,0 +1,117 @@
+import type { RoleName } from '@usher/contracts';
+import type { Jwk } from '../service';
+
+// What the domain needs from storage; `postgres/` implements these with TypeORM.
+
+export interface SigningKeyRecord {
+  kid: string;
+  /** PKCS8 PEM. */
+  privateKeyPem: string;
+  publicJwk: Jwk;
+  createdAt: Date;
+  retiredAt: Date | null;
+  /** Set when retired: tokens signed by the key verify until then. */
+  verifyUntil: Date | null;
+}
+
+export interface RotateKeyOptions {
+  /** Skip (return false) when a current key created at or after this moment already exists. */
+  unlessCurrentSince?: Date;
+  /** verify_until given to the keys this rotation retires. */
+  retiredVerifyUntil: Date;
+  now: Date;
+}
+
+export interface KeyRepository {
+  /** Keys not retired, or retired but still inside their verification window. */
+  listVerifying(now: Date): Promise<SigningKeyRecord[]>;
+  /**
+   * Under a cluster-wide lock (so two replicas never race): unless `unlessCurrentSince` says a
+   * recent enough key exists, retires every current key and inserts `key`. True when inserted.
+   */
+  rotate(key: SigningKeyRecord, options: RotateKeyOptions): Promise<boolean>;
+}
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  role: RoleName;
+  verified: boolean;
+  method: string;
+  userAgent: string;
+  ip: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  /** Absolute end. */
+  expiresAt: Date;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+}
+
+export interface RefreshTokenRecord {
+  /** sha256 (hex) of the opaque token; the token itself is never stored. */
+  hash: string;
+  sessionId: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export type SpendResult =
+  | { status: 'ok'; token: RefreshTokenRecord; session: SessionRecord }
+  /** The token had been used before: a replay. */
+  | { status: 'spent'; sessionId: string }
+  | { status: 'unknown' };
+
+export interface SessionRepository {
+  create(session: SessionRecord, refresh: RefreshTokenRecord): Promise<void>;
+  /** Atomically marks the refresh token used (only if unused) and returns its session. */
+  spendRefreshToken(hash: string, at: Date): Promise<SpendResult>;
+  /**
+   * Stores the next refresh token of a live session and marks the session used. False when the
+   * session was revoked meanwhile.
+   */
+  continueSession(
+    sessionId: string,
+    next: RefreshTokenRecord,
+    at: Date,
+    client?: ClientUpdate,
+  ): Promise<boolean>;
+  /** Sessions of a user that are not revoked, not past their end and not idle since `idleSince`. */
+  listLive(userId: string, now: Date, idleSince: Date): Promise<SessionRecord[]>;
+}
+
+export interface ClientUpdate {
+  userAgent: string;
+  ip: string;
+}
+
+/** One persisted revocation; `at` is ms. For `user`, `at` is the user's tokens_valid_after. */
+export interface RevocationEntry {
+  seq: number;
+  kind: 'session' | 'user';
+  subject: string;
+  at: number;
+}
+
+export interface RevokeSessionResult {
+  /** False when there is no such session (or it belongs to someone else). */
+  found: boolean;
+  entries: RevocationEntry[];
+}
+
+export interface RevocationRepository {
+  /** Revokes one live session and records the revocation, in one transaction. */
+  revokeSession(sessionId: string, reason: string, at: Date, ownerId?: string): Promise<RevokeSessionResult>;
+  /**
+   * Revokes a user's live sessions (but `exceptSessionId`) and, when `validAfter` is given, raises
+   * the user's tokens_valid_after; records every revocation. One transaction.
+   */
+  revokeUserSessions(
+    userId: string,
+    options: { exceptSessionId?: string; reason: string; at: Date; validAfter?: Date },
+  ): Promise<RevocationEntry[]>;
+  /** Revocations recorded at or after `since`, plus the highest seq overall. */
+  recent(since: Date): Promise<{ entries: RevocationEntry[]; lastSeq: number }>;
+  /** Revocations with seq above `afterSeq` or among `seqs` (gaps still expected), in seq order. */
+  after(afterSeq: number, seqs: number[], limit: number): Promise<RevocationEntry[]>;
+}

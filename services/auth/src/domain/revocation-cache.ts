@@ -1,0 +1,51 @@
+import type { RevocationEntry } from './repositories';
+
+/**
+ * Revoked sessions and per-user tokens_valid_after, in memory, so Authenticate never touches the
+ * database. Entries older than the access-token lifetime are dropped: every token they could
+ * refuse has expired by then.
+ */
+export class RevocationCache {
+  private readonly sessions = new Map<string, number>();
+  /** user id -> tokens_valid_after in unix seconds, with the ms it was recorded at for pruning. */
+  private readonly users = new Map<string, { validAfter: number; at: number }>();
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Idempotent: the same entry may arrive over NATS, the poll and the local revoke. */
+  apply(entries: readonly RevocationEntry[]): void {
+    const horizon = this.now() - this.windowMs;
+    for (const e of entries) {
+      if (e.at < horizon) continue;
+      if (e.kind === 'session') {
+        if (!this.sessions.has(e.subject)) this.sessions.set(e.subject, e.at);
+      } else {
+        const validAfter = Math.floor(e.at / 1000);
+        const known = this.users.get(e.subject);
+        if (!known || known.validAfter < validAfter) this.users.set(e.subject, { validAfter, at: e.at });
+      }
+    }
+  }
+
+  isSessionRevoked(sessionId: string): boolean {
+    return this.sessions.has(sessionId);
+  }
+
+  /** Tokens of this user issued (iat, seconds) before the returned value are refused. */
+  validAfter(userId: string): number | undefined {
+    return this.users.get(userId)?.validAfter;
+  }
+
+  prune(): void {
+    const horizon = this.now() - this.windowMs;
+    for (const [id, at] of this.sessions) if (at < horizon) this.sessions.delete(id);
+    for (const [id, v] of this.users) if (v.at < horizon) this.users.delete(id);
+  }
+
+  get size(): { sessions: number; users: number } {
+    return { sessions: this.sessions.size, users: this.users.size };
+  }
+}

@@ -1,0 +1,43 @@
+// Typed domain errors; each transport maps `kind` to its own status in exactly one place.
+export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'internal';
+
+export abstract class UsherError extends Error {
+  abstract readonly kind: ErrorKind;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A request field is missing or malformed; `field` names it for the caller. */
+export class ValidationError extends UsherError {
+  readonly kind = 'invalid';
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+/** The credential is missing, invalid, expired or revoked. Messages stay generic on purpose. */
+export class AuthenticationError extends UsherError {
+  readonly kind = 'unauthenticated';
+}
+
+export class AuthorizationError extends UsherError {
+  readonly kind = 'forbidden';
+}
+
+export class NotFoundError extends UsherError {
+  readonly kind = 'not_found';
+}
+
+export class ConflictError extends UsherError {
+  readonly kind = 'conflict';
+}
+
+/** Something that should not happen; the transport logs it and answers with a generic message. */
+export class InternalError extends UsherError {
+  readonly kind = 'internal';
+}

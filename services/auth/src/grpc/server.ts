@@ -1,0 +1,130 @@
+import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import { authServiceDefinition, type AuthServiceHandlers } from '@usher/contracts';
+import { requestMetrics, type Logger, type Registry } from '@usher/telemetry';
+import type { AuthService } from '../service';
+import { toGrpcError } from './errors';
+import {
+  AuthenticateRequest,
+  AuthorizeRequest,
+  IssueRequest,
+  ListSessionsRequest,
+  RefreshRequest,
+  RevokeSessionRequest,
+  RevokeUserSessionsRequest,
+  decode,
+} from './requests';
+import { toJwk, toPrincipal, toSession, toToken } from './responses';
+
+export const AUTH_SERVICE_NAME = 'usher.auth.v1.AuthService';
+
+type Metrics = ReturnType<typeof requestMetrics>;
+
+/** Wraps one unary handler: run, encode, and map any error in the one place that does it. */
+function unary<Req, Res>(
+  method: string,
+  logger: Logger,
+  metrics: Metrics | undefined,
+  run: (request: Req) => Promise<Res>,
+): grpc.handleUnaryCall<Req, Res> {
+  const route = `/${AUTH_SERVICE_NAME}/${method}`;
+  return (call, callback) => {
+    const end = metrics?.duration.startTimer({ method, route });
+    const done = (code: grpc.status) => {
+      const labels = { method, route, code: grpc.status[code] };
+      metrics?.requests.inc(labels);
+      end?.(labels);
+    };
+    run(call.request).then(
+      (response) => {
+        done(grpc.status.OK);
+        callback(null, response);
+      },
+      (err: unknown) => {
+        const status = toGrpcError(err, method, logger);
+        done(status.code ?? grpc.status.UNKNOWN);
+        callback(status);
+      },
+    );
+  };
+}
+
+/** The AuthService handlers: decode + validate, call the domain, encode. */
+export function authHandlers(svc: AuthService, logger: Logger, registry?: Registry): AuthServiceHandlers {
+  const m = registry ? requestMetrics(registry, 'grpc') : undefined;
+  return {
+    Issue: unary('Issue', logger, m, async (req) => {
+      const r = decode(IssueRequest, req);
+      return toToken(
+        await svc.issue({
+          userId: r.user_id,
+          role: r.role,
+          verified: r.verified,
+          client: r.client,
+          method: r.method,
+        }),
+      );
+    }),
+    Refresh: unary('Refresh', logger, m, async (req) => {
+      const r = decode(RefreshRequest, req);
+      return toToken(await svc.refresh({ refreshToken: r.refresh_token, client: r.client }));
+    }),
+    Authenticate: unary('Authenticate', logger, m, async (req) =>
+      toPrincipal(await svc.authenticate(decode(AuthenticateRequest, req).token)),
+    ),
+    Authorize: unary('Authorize', logger, m, async (req) => {
+      const r = decode(AuthorizeRequest, req);
+      return toPrincipal(await svc.authorize(r.token, r.min_role));
+    }),
+    RevokeSession: unary('RevokeSession', logger, m, async (req) => {
+      const r = decode(RevokeSessionRequest, req);
+      return {
+        revoked: await svc.revokeSession({ sessionId: r.session_id, userId: r.user_id, reason: r.reason }),
+      };
+    }),
+    RevokeUserSessions: unary('RevokeUserSessions', logger, m, async (req) => {
+      const r = decode(RevokeUserSessionsRequest, req);
+      const input = { userId: r.user_id, exceptSessionId: r.except_session_id, reason: r.reason };
+      return { revoked: await svc.revokeUserSessions(input) };
+    }),
+    ListSessions: unary('ListSessions', logger, m, async (req) => {
+      const sessions = await svc.listSessions(decode(ListSessionsRequest, req).user_id);
+      return { sessions: sessions.map(toSession) };
+    }),
+    GetJwks: unary('GetJwks', logger, m, async () => ({ keys: (await svc.jwks()).map(toJwk) })),
+    RotateSigningKey: unary('RotateSigningKey', logger, m, async () => ({
+      kid: await svc.rotateSigningKey(),
+    })),
+  };
+}
+
+export interface GrpcServer {
+  server: grpc.Server;
+  health: HealthImplementation;
+  /** NOT_SERVING for every name: load balancers stop sending before the drain. */
+  setServing(serving: boolean): void;
+}
+
+export function createGrpcServer(svc: AuthService, logger: Logger, registry?: Registry): GrpcServer {
+  const server = new grpc.Server({
+    // tokens are small: refuse big messages before parsing them
+    'grpc.max_receive_message_length': 64 * 1024,
+  });
+  server.addService(authServiceDefinition(), authHandlers(svc, logger, registry));
+  const health = new HealthImplementation({ '': 'SERVING', [AUTH_SERVICE_NAME]: 'SERVING' });
+  health.addToServer(server);
+  const setServing = (serving: boolean) => {
+    for (const name of ['', AUTH_SERVICE_NAME]) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
+  };
+  return { server, health, setServing };
+}
+
+export function bindGrpc(
+  server: grpc.Server,
+  address: string,
+  credentials: grpc.ServerCredentials,
+): Promise<number> {
+  return new Promise((resolve, reject) =>
+    server.bindAsync(address, credentials, (err, port) => (err ? reject(err) : resolve(port))),
+  );
+}

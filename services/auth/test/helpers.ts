@@ -1,0 +1,149 @@
+import crypto from 'crypto';
+import { Writable } from 'stream';
+import * as grpc from '@grpc/grpc-js';
+import { service as healthService } from 'grpc-health-check';
+import { loadAuthConfig, type AuthConfig } from '@usher/config';
+import {
+  newAuthServiceClient,
+  type AuthServiceClient,
+  type Jwks__Output,
+  type ListSessionsResponse__Output,
+  type Principal__Output,
+  type RevokeResponse__Output,
+  type Token__Output,
+} from '@usher/contracts';
+import { createLogger, type Logger } from '@usher/telemetry';
+import { startAuthService, type AuthServiceHandle, type StartOptions } from '../src/app';
+
+export const USER = '7f1c6f0e-0000-4000-8000-000000000001';
+export const OTHER_USER = '7f1c6f0e-0000-4000-8000-000000000002';
+export const newUserId = () => crypto.randomUUID();
+
+/** Defaults of loadAuthConfig on a test database, on ephemeral ports, with overrides. */
+export function testConfig(dbUrl: string, overrides: Partial<AuthConfig> = {}): AuthConfig {
+  const base = loadAuthConfig({ USHER_DB_URL: dbUrl, USHER_AUTH_ES_URL: '' });
+  return {
+    ...base,
+    grpc: { ...base.grpc, host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port: 0 },
+    ...overrides,
+  };
+}
+
+/** A logger whose lines the test can read back. */
+export function captureLogger(level = 'debug'): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { logger: createLogger({ service: 'auth', level, destination }), lines };
+}
+
+export interface Replica {
+  handle: AuthServiceHandle;
+  rpc: Rpc;
+  lines: Record<string, unknown>[];
+  stop(): Promise<void>;
+}
+
+export async function startReplica(config: AuthConfig, options: StartOptions = {}): Promise<Replica> {
+  const { logger, lines } = captureLogger();
+  const handle = await startAuthService(config, { logger, drainTimeoutMs: 1000, ...options });
+  const client = newAuthServiceClient(`127.0.0.1:${handle.grpcPort}`, grpc.credentials.createInsecure());
+  return {
+    handle,
+    rpc: rpc(client),
+    lines,
+    stop: async () => {
+      client.close();
+      await handle.stop();
+    },
+  };
+}
+
+function unary<Res>(start: (cb: (err: grpc.ServiceError | null, res?: Res) => void) => void): Promise<Res> {
+  return new Promise((resolve, reject) => start((err, res) => (err ? reject(err) : resolve(res as Res))));
+}
+
+const deadline = () => ({ deadline: Date.now() + 5000 });
+
+/** Promise wrappers over the raw generated client, requests as plain objects. */
+export function rpc(c: AuthServiceClient) {
+  return {
+    client: c,
+    issue: (req: object) => unary<Token__Output>((cb) => c.Issue(req, deadline(), cb)),
+    refresh: (req: object) => unary<Token__Output>((cb) => c.Refresh(req, deadline(), cb)),
+    authenticate: (token: string) =>
+      unary<Principal__Output>((cb) => c.Authenticate({ token }, deadline(), cb)),
+    authorize: (token: string, min_role: string) =>
+      unary<Principal__Output>((cb) => c.Authorize({ token, min_role } as object, deadline(), cb)),
+    revokeSession: (req: object) =>
+      unary<RevokeResponse__Output>((cb) => c.RevokeSession(req, deadline(), cb)),
+    revokeUserSessions: (req: object) =>
+      unary<RevokeResponse__Output>((cb) => c.RevokeUserSessions(req, deadline(), cb)),
+    listSessions: (user_id: string) =>
+      unary<ListSessionsResponse__Output>((cb) => c.ListSessions({ user_id }, deadline(), cb)),
+    jwks: () => unary<Jwks__Output>((cb) => c.GetJwks({}, deadline(), cb)),
+    rotate: () => unary<{ kid: string }>((cb) => c.RotateSigningKey({}, deadline(), cb)),
+  };
+}
+export type Rpc = ReturnType<typeof rpc>;
+
+export const issueFor = (r: Rpc, userId = USER, role = 'ROLE_VIEWER') =>
+  r.issue({
+    user_id: userId,
+    role,
+    verified: true,
+    method: 'password',
+    client: { user_agent: 'jest', ip: '127.0.0.1' },
+  });
+
+/** Resolves with the gRPC status code of a call expected to fail. */
+export async function codeOf(call: Promise<unknown>): Promise<grpc.status> {
+  try {
+    await call;
+  } catch (err) {
+    return (err as grpc.ServiceError).code;
+  }
+  throw new Error('expected the call to fail');
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Decoded (unverified) JWT header and payload, for assertions. */
+export function peek(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const [h, p] = token.split('.');
+  return {
+    header: JSON.parse(Buffer.from(h ?? '', 'base64url').toString()),
+    payload: JSON.parse(Buffer.from(p ?? '', 'base64url').toString()),
+  };
+}
+
+type HealthClient = grpc.Client & {
+  Check(
+    req: { service: string },
+    opts: grpc.CallOptions,
+    cb: (err: grpc.ServiceError | null, res?: { status: string }) => void,
+  ): void;
+};
+
+/** grpc.health.v1.Health/Check; resolves with the status name. */
+export async function healthCheck(
+  port: number,
+  service: string,
+  creds = grpc.credentials.createInsecure(),
+  options: grpc.ClientOptions = {},
+): Promise<string> {
+  const Client = grpc.makeGenericClientConstructor(healthService as grpc.ServiceDefinition, 'Health');
+  const client = new Client(`127.0.0.1:${port}`, creds, options) as unknown as HealthClient;
+  try {
+    return (
+      await unary<{ status: string }>((cb) => client.Check({ service }, { deadline: Date.now() + 3000 }, cb))
+    ).status;
+  } finally {
+    client.close();
+  }
+}
