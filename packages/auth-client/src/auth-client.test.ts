@@ -89,6 +89,8 @@ describe('auth client and requireAuth middleware', () => {
       verified: true,
       expiresAt: 1_900_000_000,
       tokenId: 'j1',
+      kind: 'access',
+      apiKeyId: '',
     });
   });
 

@@ -22,41 +22,71 @@ export interface AuthClientOptions {
   tls?: { cert?: string; key?: string; ca?: string };
 }
 
-/** The caller behind a verified access token. */
+/** The caller behind a verified access token or API key. */
 export interface Principal {
   userId: string;
   role: RoleName;
+  /** Empty for an API key. */
   sessionId: string;
   verified: boolean;
-  /** Unix seconds. */
+  /** Unix seconds: the end of the access token or of the API key. */
   expiresAt: number;
+  /** The access token's jti, or the API key's id. */
   tokenId: string;
+  kind: 'access' | 'api_key';
+  /** Empty for an access token. */
+  apiKeyId: string;
 }
 
 export type AuthErrorKind =
-  'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'unavailable' | 'internal';
+  'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'limit_exceeded' | 'unavailable' | 'internal';
 
 const KIND_OF: Partial<Record<grpc.status, AuthErrorKind>> = {
   [grpc.status.INVALID_ARGUMENT]: 'invalid',
   [grpc.status.UNAUTHENTICATED]: 'unauthenticated',
   [grpc.status.PERMISSION_DENIED]: 'forbidden',
   [grpc.status.NOT_FOUND]: 'not_found',
+  [grpc.status.RESOURCE_EXHAUSTED]: 'limit_exceeded',
   [grpc.status.UNAVAILABLE]: 'unavailable',
   [grpc.status.DEADLINE_EXCEEDED]: 'unavailable',
   [grpc.status.CANCELLED]: 'unavailable',
 };
 
+/** Why the auth service refused a credential (trailing metadata), for the caller's audit. */
+export interface AuthErrorDetail {
+  /** Refresh: refresh_token_reuse, expired, idle_timeout, session_revoked or invalid. */
+  reason?: string;
+  userId?: string;
+  sessionId?: string;
+}
+
 /** A failed auth call, classified so each transport maps it once. */
 export class AuthClientError extends Error {
   readonly kind: AuthErrorKind;
+  readonly reason?: string;
+  readonly userId?: string;
+  readonly sessionId?: string;
   constructor(
     readonly code: grpc.status,
     message: string,
+    detail: AuthErrorDetail = {},
   ) {
     super(message);
     this.name = 'AuthClientError';
     this.kind = KIND_OF[code] ?? 'internal';
+    if (detail.reason) this.reason = detail.reason;
+    if (detail.userId) this.userId = detail.userId;
+    if (detail.sessionId) this.sessionId = detail.sessionId;
   }
+}
+
+/** usher-reason, usher-user-id, usher-session-id of a failed call's trailers. */
+function detailOf(metadata: grpc.Metadata | undefined): AuthErrorDetail {
+  const one = (key: string) => {
+    const value = metadata?.get(key)[0];
+    return typeof value === 'string' && value ? value : undefined;
+  };
+  return { reason: one('usher-reason'), userId: one('usher-user-id'), sessionId: one('usher-session-id') };
 }
 
 export interface IssueInput {
@@ -74,6 +104,44 @@ export interface TokenPair {
   accessExpiresAt: number;
   refreshExpiresAt: number;
   sessionId: string;
+  userId: string;
+}
+
+export interface CreateApiKeyInput {
+  userId: string;
+  /** The owner's role or lower: the auth service does not know the owner's role. */
+  role: RoleName;
+  /** 1 to 100 characters. */
+  name: string;
+  /** 0 or absent: the default of 90 days; at most one year. */
+  expiresInSeconds?: number;
+  /** Reported as Principal.verified when the key is used (default false). */
+  verified?: boolean;
+}
+
+/** An API key without its secret; times are unix seconds. */
+export interface ApiKey {
+  id: string;
+  userId: string;
+  name: string;
+  role: RoleName;
+  createdAt: number;
+  expiresAt: number;
+  /** 0 when never used; updated at most about once a minute. */
+  lastUsedAt: number;
+}
+
+/** A new key: `key` is the secret, returned this once and never again. */
+export interface CreatedApiKey extends ApiKey {
+  key: string;
+}
+
+export interface RevokeUserSessionsOptions {
+  /** This session stays live. */
+  exceptSessionId?: string;
+  reason?: string;
+  /** Also revoke every live API key of the user (disable, delete, role demotion). */
+  includeApiKeys?: boolean;
 }
 
 export interface AuthClient {
@@ -82,8 +150,16 @@ export interface AuthClient {
   authenticate(token: string): Promise<Principal>;
   authorize(token: string, minRole: RoleName): Promise<Principal>;
   revokeSession(sessionId: string, opts?: { userId?: string; reason?: string }): Promise<number>;
-  revokeUserSessions(userId: string, opts?: { exceptSessionId?: string; reason?: string }): Promise<number>;
+  /** Returns how many sessions (and API keys with includeApiKeys) were revoked. */
+  revokeUserSessions(userId: string, opts?: RevokeUserSessionsOptions): Promise<number>;
+  /** Live sessions, newest first. */
   listSessions(userId: string): Promise<Session__Output[]>;
+  /** Fails with kind 'limit_exceeded' when the user already holds the maximum of live keys. */
+  createApiKey(input: CreateApiKeyInput): Promise<CreatedApiKey>;
+  /** Live keys, newest first, without secrets. */
+  listApiKeys(userId: string): Promise<ApiKey[]>;
+  /** Fails with kind 'not_found' unless `id` is a live key of `userId`. */
+  revokeApiKey(id: string, userId: string, opts?: { reason?: string }): Promise<void>;
   getJwks(): Promise<Jwks__Output>;
   rotateSigningKey(): Promise<string>;
   close(): void;
@@ -103,6 +179,8 @@ const toPrincipal = (p: Principal__Output): Principal => ({
   verified: p.verified,
   expiresAt: p.expires_at,
   tokenId: p.token_id,
+  kind: p.kind === 'api_key' ? 'api_key' : 'access',
+  apiKeyId: p.api_key_id,
 });
 
 const toPair = (t: Token__Output): TokenPair => ({
@@ -112,6 +190,28 @@ const toPair = (t: Token__Output): TokenPair => ({
   accessExpiresAt: t.access_expires_at,
   refreshExpiresAt: t.refresh_expires_at,
   sessionId: t.session_id,
+  userId: t.user_id,
+});
+
+/** The ApiKey message (not exported by @usher/contracts), as the loader decodes it. */
+interface ApiKeyMessage {
+  id: string;
+  user_id: string;
+  name: string;
+  role: string;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number;
+}
+
+const toApiKey = (k: ApiKeyMessage): ApiKey => ({
+  id: k.id,
+  userId: k.user_id,
+  name: k.name,
+  role: roleFromProto(k.role),
+  createdAt: k.created_at,
+  expiresAt: k.expires_at,
+  lastUsedAt: k.last_used_at,
 });
 
 /** Typed AuthService client: every call has a deadline and fails with an AuthClientError. */
@@ -135,7 +235,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           const detail = unavailable
             ? `auth service unavailable at ${options.url}: ${err.details}`
             : err.details;
-          reject(new AuthClientError(err.code, detail || err.message));
+          reject(new AuthClientError(err.code, detail || err.message, detailOf(err.metadata)));
         } else resolve(res as Res);
       });
     });
@@ -174,10 +274,34 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           user_id: userId,
           except_session_id: opts?.exceptSessionId ?? '',
           reason: opts?.reason ?? '',
+          include_api_keys: opts?.includeApiKeys ?? false,
         })
       ).revoked,
     listSessions: async (userId) =>
       (await call<object, { sessions: Session__Output[] }>('ListSessions', { user_id: userId })).sessions,
+    createApiKey: async (input) => {
+      const created = await call<object, { api_key: ApiKeyMessage | null; key: string }>('CreateApiKey', {
+        user_id: input.userId,
+        role: roleToProto(input.role),
+        name: input.name,
+        expires_in_seconds: input.expiresInSeconds ?? 0,
+        verified: input.verified ?? false,
+      });
+      if (!created.api_key)
+        throw new AuthClientError(grpc.status.INTERNAL, 'CreateApiKey answered without a key');
+      return { ...toApiKey(created.api_key), key: created.key };
+    },
+    listApiKeys: async (userId) =>
+      (await call<object, { api_keys: ApiKeyMessage[] }>('ListApiKeys', { user_id: userId })).api_keys.map(
+        toApiKey,
+      ),
+    revokeApiKey: async (id, userId, opts) => {
+      await call<object, { revoked: number }>('RevokeApiKey', {
+        id,
+        user_id: userId,
+        reason: opts?.reason ?? '',
+      });
+    },
     getJwks: () => call<object, Jwks__Output>('GetJwks', {}),
     rotateSigningKey: async () => (await call<object, { kid: string }>('RotateSigningKey', {})).kid,
     close: () => raw.close(),

@@ -5,8 +5,13 @@ export {
   type AuthClient,
   type AuthClientOptions,
   type AuthErrorKind,
+  type AuthErrorDetail,
   type Principal,
   type IssueInput,
   type TokenPair,
+  type ApiKey,
+  type CreatedApiKey,
+  type CreateApiKeyInput,
+  type RevokeUserSessionsOptions,
 } from './client';
 export { requireAuth, optionalAuth, bearerToken, sendAuthError, type RequireAuthOptions } from './middleware';

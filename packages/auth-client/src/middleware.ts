@@ -27,6 +27,7 @@ const STATUS: Record<AuthClientError['kind'], number> = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 401,
+  limit_exceeded: 503, // not an answer of Authenticate/Authorize
   unavailable: 503,
   internal: 503,
 };

@@ -34,6 +34,8 @@ describe('users config', () => {
     expect(c.natsUrl).toBe('nats://localhost:4222');
     expect(c.db).toMatchObject({ host: 'localhost', port: 5432, database: 'users', sslMode: 'disable' });
     expect(c.bcryptCost).toBe(12);
+    expect(c.lockout).toEqual({ threshold: 5, windowMs: 900_000, durationMs: 900_000 });
+    expect(c.requireAuthentication).toBe(true);
   });
   it('reads overrides, treating empty strings as unset', () => {
     const c = loadUsersConfig({
@@ -66,6 +68,10 @@ describe('users config', () => {
     expect(message).toContain('USHER_AUTH_GRPC_TIMEOUT');
     expect(message).toContain('expected a duration');
     expect(message).toContain('USHER_USERS_PASS_REGEX');
+  });
+  it('reads the require-authentication switch as 0/1', () => {
+    expect(loadUsersConfig({ USHER_REQUIRE_AUTHENTICATION: '0' }).requireAuthentication).toBe(false);
+    expect(loadUsersConfig({ NODE_ENV: 'production' }).production).toBe(true);
   });
   it('rejects a non-boolean flag and an out-of-range port', () => {
     expect(() => loadUsersConfig({ USHER_USERS_ALLOW_SELF_REGISTER: 'maybe' })).toThrow(

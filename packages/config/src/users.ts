@@ -13,6 +13,11 @@ export const UsersEnv = z.object({
   USHER_USERS_ALLOW_SELF_REGISTER: bool(true),
   USHER_USERS_ALLOW_UNVERIFIED_USER: bool(true),
   USHER_BCRYPT_COST: int(12, 4, 31),
+  USHER_USERS_LOCKOUT_THRESHOLD: int(5, 1, 1000),
+  USHER_USERS_LOCKOUT_WINDOW: duration('15m'),
+  USHER_USERS_LOCKOUT_DURATION: duration('15m'),
+  USHER_REQUIRE_AUTHENTICATION: bool(true),
+  NODE_ENV: str('development'),
   USHER_TOKEN_RESET_ENDPOINT: str('/reset-request'),
   USHER_USERS_HTTP_HOST: str('localhost'),
   USHER_USERS_HTTP_PORT: port(9002),
@@ -57,6 +62,10 @@ export interface UsersConfig {
   allowSelfRegister: boolean;
   allowUnverifiedUser: boolean;
   bcryptCost: number;
+  lockout: { threshold: number; windowMs: number; durationMs: number };
+  /** USHER_REQUIRE_AUTHENTICATION: when false, requests without a token act as the owner. */
+  requireAuthentication: boolean;
+  production: boolean;
   http: { host: string; port: number; tls: TlsFiles & { clientCa: string } };
   authGrpc: { url: string; timeoutMs: number; tls: TlsFiles };
   db: DatabaseConfig;
@@ -80,6 +89,13 @@ export function loadUsersConfig(env: Env = process.env): UsersConfig {
     allowSelfRegister: e.USHER_USERS_ALLOW_SELF_REGISTER,
     allowUnverifiedUser: e.USHER_USERS_ALLOW_UNVERIFIED_USER,
     bcryptCost: e.USHER_BCRYPT_COST,
+    lockout: {
+      threshold: e.USHER_USERS_LOCKOUT_THRESHOLD,
+      windowMs: e.USHER_USERS_LOCKOUT_WINDOW,
+      durationMs: e.USHER_USERS_LOCKOUT_DURATION,
+    },
+    requireAuthentication: e.USHER_REQUIRE_AUTHENTICATION,
+    production: e.NODE_ENV === 'production',
     http: {
       host: e.USHER_USERS_HTTP_HOST,
       port: e.USHER_USERS_HTTP_PORT,

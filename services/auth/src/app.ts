@@ -13,6 +13,7 @@ import { createHttpServer, listen } from './http/server';
 import { LoggingAuth } from './middleware/logging';
 import { MetricsAuth } from './middleware/metrics';
 import { NatsRevocationBus } from './nats/revocation-bus';
+import { PostgresApiKeyRepository } from './postgres/api-key-repository';
 import { openDatabase } from './postgres/data-source';
 import { PostgresKeyRepository } from './postgres/key-repository';
 import { PostgresRevocationRepository } from './postgres/revocation-repository';
@@ -96,6 +97,7 @@ export async function startAuthService(
     let service: AuthService = new Auth({
       keys,
       sessions: new PostgresSessionRepository(ds),
+      apiKeys: new PostgresApiKeyRepository(ds),
       revocations,
       cache,
       bus,
@@ -174,12 +176,13 @@ export async function startAuthService(
 function registerGauges(registry: Registry, cache: RevocationCache, bus: NatsRevocationBus): void {
   new Gauge({
     name: 'usher_auth_revocation_cache_entries',
-    help: 'revoked sessions and users held in memory',
+    help: 'revoked sessions, API keys and users held in memory',
     labelNames: ['kind'] as const,
     registers: [registry],
     collect() {
       this.set({ kind: 'session' }, cache.size.sessions);
       this.set({ kind: 'user' }, cache.size.users);
+      this.set({ kind: 'api_key' }, cache.size.apiKeys);
     },
   });
   new Gauge({

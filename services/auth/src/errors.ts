@@ -1,5 +1,6 @@
 // Typed domain errors; each transport maps `kind` to its own status in exactly one place.
-export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'internal';
+export type ErrorKind =
+  'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'limit_exceeded' | 'internal';
 
 export abstract class UsherError extends Error {
   abstract readonly kind: ErrorKind;
@@ -20,9 +21,22 @@ export class ValidationError extends UsherError {
   }
 }
 
+/** Why a credential was refused, for the caller's audit; ids only, never a secret. */
+export interface AuthenticationDetail {
+  reason: string;
+  userId?: string;
+  sessionId?: string;
+}
+
 /** The credential is missing, invalid, expired or revoked. Messages stay generic on purpose. */
 export class AuthenticationError extends UsherError {
   readonly kind = 'unauthenticated';
+  constructor(
+    message: string,
+    readonly detail?: AuthenticationDetail,
+  ) {
+    super(message);
+  }
 }
 
 export class AuthorizationError extends UsherError {
@@ -35,6 +49,11 @@ export class NotFoundError extends UsherError {
 
 export class ConflictError extends UsherError {
   readonly kind = 'conflict';
+}
+
+/** A per-user quota (e.g. live API keys) is used up. */
+export class LimitExceededError extends UsherError {
+  readonly kind = 'limit_exceeded';
 }
 
 /** Something that should not happen; the transport logs it and answers with a generic message. */

@@ -29,17 +29,25 @@ export interface TokenPair {
   accessExpiresAt: number;
   refreshExpiresAt: number;
   sessionId: string;
+  userId: string;
 }
 
-/** The caller behind a valid access token. */
+export type PrincipalKind = 'access' | 'api_key';
+
+/** The caller behind a valid access token or API key. */
 export interface Principal {
   userId: string;
   role: RoleName;
+  /** Empty for an API key. */
   sessionId: string;
   verified: boolean;
-  /** Unix seconds. */
+  /** Unix seconds: the end of the access token or of the API key. */
   expiresAt: number;
+  /** The access token's jti, or the API key's id. */
   tokenId: string;
+  kind: PrincipalKind;
+  /** Empty for an access token. */
+  apiKeyId: string;
 }
 
 export interface RevokeSessionInput {
@@ -53,6 +61,43 @@ export interface RevokeUserSessionsInput {
   userId: string;
   /** When set, this session stays live and every other one is revoked. */
   exceptSessionId?: string;
+  reason?: string;
+  /** Revoke the user's live API keys too; without it keys survive, even a revoke-all. */
+  includeApiKeys?: boolean;
+}
+
+export interface CreateApiKeyInput {
+  userId: string;
+  /** The owner's role or lower: the caller knows the owner's role, this service does not. */
+  role: RoleName;
+  name: string;
+  /** 0 means the default lifetime. */
+  expiresInSeconds: number;
+  verified: boolean;
+}
+
+/** An API key as listed to its owner, never with its secret; times are unix seconds. */
+export interface ApiKeyInfo {
+  id: string;
+  userId: string;
+  name: string;
+  role: RoleName;
+  createdAt: number;
+  expiresAt: number;
+  /** 0 when never used. */
+  lastUsedAt: number;
+}
+
+/** The one moment the secret exists outside its holder. */
+export interface CreatedApiKey {
+  apiKey: ApiKeyInfo;
+  key: string;
+}
+
+export interface RevokeApiKeyInput {
+  id: string;
+  /** NotFoundError unless the key is a live key of this user. */
+  userId: string;
   reason?: string;
 }
 
@@ -86,14 +131,21 @@ export interface AuthService {
   issue(input: IssueInput): Promise<TokenPair>;
   /** Rotates the refresh token; a spent one revokes the whole session. */
   refresh(input: RefreshInput): Promise<TokenPair>;
-  /** Verifies an access token in memory (signature, expiry, key, revocations). */
+  /** Verifies an access token in memory (signature, expiry, key, revocations), or an API key. */
   authenticate(token: string): Promise<Principal>;
   /** authenticate, then AuthorizationError unless the role is at least `minRole`. */
   authorize(token: string, minRole: RoleName): Promise<Principal>;
   /** Returns how many sessions were revoked (0 when it already was). */
   revokeSession(input: RevokeSessionInput): Promise<number>;
   revokeUserSessions(input: RevokeUserSessionsInput): Promise<number>;
+  /** Live sessions, newest first. */
   listSessions(userId: string): Promise<SessionInfo[]>;
+  /** LimitExceededError when the user already has the maximum of live keys. */
+  createApiKey(input: CreateApiKeyInput): Promise<CreatedApiKey>;
+  /** Live keys, newest first. */
+  listApiKeys(userId: string): Promise<ApiKeyInfo[]>;
+  /** Returns 1; NotFoundError when it is not a live key of that user. */
+  revokeApiKey(input: RevokeApiKeyInput): Promise<number>;
   /** Every key that still verifies tokens. */
   jwks(): Promise<Jwk[]>;
   /** Makes a new key current and returns its kid. */

@@ -2,6 +2,7 @@ import crypto from 'crypto';
 import { Writable } from 'stream';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
+import { AuthClientError, createAuthClient, type AuthClient } from '@usher/auth-client';
 import { loadAuthConfig, type AuthConfig } from '@usher/config';
 import {
   newAuthServiceClient,
@@ -86,11 +87,35 @@ export function rpc(c: AuthServiceClient) {
       unary<RevokeResponse__Output>((cb) => c.RevokeUserSessions(req, deadline(), cb)),
     listSessions: (user_id: string) =>
       unary<ListSessionsResponse__Output>((cb) => c.ListSessions({ user_id }, deadline(), cb)),
+    createApiKey: async (req: object) => {
+      const res = await unary<{ api_key: ApiKeyMessage | null; key: string }>((cb) =>
+        c.CreateApiKey(req, deadline(), cb),
+      );
+      return { api_key: res.api_key!, key: res.key };
+    },
+    listApiKeys: (user_id: string) =>
+      unary<{ api_keys: ApiKeyMessage[] }>((cb) => c.ListApiKeys({ user_id }, deadline(), cb)),
+    revokeApiKey: (req: object) => unary<RevokeResponse__Output>((cb) => c.RevokeApiKey(req, deadline(), cb)),
     jwks: () => unary<Jwks__Output>((cb) => c.GetJwks({}, deadline(), cb)),
     rotate: () => unary<{ kid: string }>((cb) => c.RotateSigningKey({}, deadline(), cb)),
   };
 }
 export type Rpc = ReturnType<typeof rpc>;
+
+/** The ApiKey message as the loader decodes it. */
+export interface ApiKeyMessage {
+  id: string;
+  user_id: string;
+  name: string;
+  role: string;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number;
+}
+
+/** A key for `userId` with the given role (defaults: viewer, the default lifetime). */
+export const createKeyFor = (r: Rpc, userId: string, role = 'ROLE_VIEWER', extra: object = {}) =>
+  r.createApiKey({ user_id: userId, role, name: 'ci', ...extra });
 
 export const issueFor = (r: Rpc, userId = USER, role = 'ROLE_VIEWER') =>
   r.issue({
@@ -100,6 +125,21 @@ export const issueFor = (r: Rpc, userId = USER, role = 'ROLE_VIEWER') =>
     method: 'password',
     client: { user_agent: 'jest', ip: '127.0.0.1' },
   });
+
+/** The typed client other services use, pointed at a replica. */
+export const authClientFor = (r: Replica): AuthClient =>
+  createAuthClient({ url: `127.0.0.1:${r.handle.grpcPort}`, timeoutMs: 5000 });
+
+/** The AuthClientError of a call expected to fail. */
+export async function clientErrorOf(call: Promise<unknown>): Promise<AuthClientError> {
+  try {
+    await call;
+  } catch (err) {
+    if (err instanceof AuthClientError) return err;
+    throw err;
+  }
+  throw new Error('expected the call to fail');
+}
 
 /** Resolves with the gRPC status code of a call expected to fail. */
 export async function codeOf(call: Promise<unknown>): Promise<grpc.status> {

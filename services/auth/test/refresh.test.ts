@@ -1,20 +1,41 @@
 import * as grpc from '@grpc/grpc-js';
 import { Client } from 'pg';
+import type { AuthClient } from '@usher/auth-client';
 import { createTestDatabase, type TestDatabase } from '@usher/testkit';
-import { codeOf, issueFor, newUserId, peek, sleep, startReplica, testConfig, type Replica } from './helpers';
+import {
+  authClientFor,
+  clientErrorOf,
+  codeOf,
+  issueFor,
+  newUserId,
+  peek,
+  sleep,
+  startReplica,
+  testConfig,
+  type Replica,
+} from './helpers';
+
+/** What the users service sees of a refused refresh, through auth-client. */
+const refusal = async (client: AuthClient, refreshToken: string) => {
+  const err = await clientErrorOf(client.refresh(refreshToken));
+  return { kind: err.kind, reason: err.reason, userId: err.userId, sessionId: err.sessionId };
+};
 
 describe('refresh tokens', () => {
   let db: TestDatabase;
   let auth: Replica;
+  let client: AuthClient;
   let pg: Client;
 
   beforeAll(async () => {
     db = await createTestDatabase('authrefresh');
     auth = await startReplica(testConfig(db.url));
+    client = authClientFor(auth);
     pg = new Client({ connectionString: db.url });
     await pg.connect();
   });
   afterAll(async () => {
+    client?.close();
     await pg?.end();
     await auth?.stop();
     await db?.drop();
@@ -35,6 +56,7 @@ describe('refresh tokens', () => {
       client: { user_agent: 'Safari/17', ip: '10.1.2.3' },
     });
     expect(second.session_id).toBe(first.session_id);
+    expect([first.user_id, second.user_id]).toEqual([user, user]);
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect(second.access_token).not.toBe(first.access_token);
     expect(peek(second.access_token).payload.jti).not.toBe(peek(first.access_token).payload.jti);
@@ -87,6 +109,58 @@ describe('refresh tokens', () => {
       expect(logged).not.toContain(t);
   });
 
+  it('tells the caller why a refresh failed: reuse with the ids, then session_revoked', async () => {
+    const user = newUserId();
+    const first = await client.issue({ userId: user, role: 'viewer', verified: true });
+    expect(first.userId).toBe(user);
+    const second = await client.refresh(first.refreshToken);
+    expect(second).toMatchObject({ userId: user, sessionId: first.sessionId });
+
+    const reuse = await clientErrorOf(client.refresh(first.refreshToken));
+    expect(reuse).toMatchObject({
+      kind: 'unauthenticated',
+      code: grpc.status.UNAUTHENTICATED,
+      reason: 'refresh_token_reuse',
+      userId: user,
+      sessionId: first.sessionId,
+    });
+    // ids only, never a token
+    expect(JSON.stringify({ ...reuse, message: reuse.message })).not.toContain(first.refreshToken);
+    // the rightful holder of the newest token learns the session is gone, not "reuse"
+    expect(await refusal(client, second.refreshToken)).toEqual({
+      kind: 'unauthenticated',
+      reason: 'session_revoked',
+      userId: user,
+      sessionId: first.sessionId,
+    });
+    // yet replaying a rotated token again is still reuse
+    expect((await refusal(client, first.refreshToken)).reason).toBe('refresh_token_reuse');
+  });
+
+  it('a refresh of a signed-out session, and its retry, are session_revoked, not reuse', async () => {
+    const user = newUserId();
+    const pair = await client.issue({ userId: user, role: 'viewer', verified: true });
+    await client.revokeSession(pair.sessionId, { reason: 'signed out' });
+    const expected = {
+      kind: 'unauthenticated',
+      reason: 'session_revoked',
+      userId: user,
+      sessionId: pair.sessionId,
+    };
+    expect(await refusal(client, pair.refreshToken)).toEqual(expected);
+    expect(await refusal(client, pair.refreshToken)).toEqual(expected);
+    expect(await sessionRow(pair.sessionId)).toMatchObject({ revoked_reason: 'signed out' });
+  });
+
+  it('an unknown refresh token is invalid, without ids', async () => {
+    expect(await refusal(client, 'x'.repeat(43))).toEqual({
+      kind: 'unauthenticated',
+      reason: 'invalid',
+      userId: undefined,
+      sessionId: undefined,
+    });
+  });
+
   it('two concurrent uses of one refresh token: at most one wins, and the family is burnt', async () => {
     const first = await issueFor(auth.rpc, newUserId());
     const results = await Promise.allSettled([
@@ -116,7 +190,11 @@ describe('refresh tokens', () => {
 
   describe('session lifetimes', () => {
     let short: Replica;
-    afterEach(async () => short?.stop());
+    let shortClient: AuthClient | undefined;
+    afterEach(async () => {
+      shortClient?.close();
+      await short?.stop();
+    });
 
     it('ends a session idle for longer than the idle timeout', async () => {
       short = await startReplica(testConfig(db.url, { sessionIdleMs: 1000, sessionTtlMs: 60_000 }));
@@ -128,9 +206,16 @@ describe('refresh tokens', () => {
       expect(listed!.idle_expires_at - listed!.last_used_at).toBe(1);
 
       await sleep(1200);
-      expect(await codeOf(short.rpc.refresh({ refresh_token: pair.refresh_token }))).toBe(
-        grpc.status.UNAUTHENTICATED,
-      );
+      shortClient = authClientFor(short);
+      // the first refusal ends the session; a retry of the same token says the same, not "reuse"
+      for (let i = 0; i < 2; i++) {
+        expect(await refusal(shortClient, pair.refresh_token)).toEqual({
+          kind: 'unauthenticated',
+          reason: 'idle_timeout',
+          userId: user,
+          sessionId: pair.session_id,
+        });
+      }
       expect(await sessionRow(pair.session_id)).toMatchObject({ revoked_reason: 'session_idle' });
       expect((await short.rpc.listSessions(user)).sessions).toEqual([]);
     });
@@ -151,9 +236,12 @@ describe('refresh tokens', () => {
       expect(third.refresh_expires_at).toBeLessThanOrEqual(end);
 
       await sleep(Math.max(0, started + 2600 - Date.now()));
-      expect(await codeOf(short.rpc.refresh({ refresh_token: third.refresh_token }))).toBe(
-        grpc.status.UNAUTHENTICATED,
-      );
+      shortClient = authClientFor(short);
+      expect(await refusal(shortClient, third.refresh_token)).toMatchObject({
+        kind: 'unauthenticated',
+        reason: 'expired',
+        sessionId: pair.session_id,
+      });
       expect(await sessionRow(pair.session_id)).toMatchObject({ revoked_reason: 'session_expired' });
     });
   });

@@ -34,6 +34,7 @@ describe('auth tokens', () => {
     const pair = await issueFor(auth.rpc, USER, 'ROLE_EDITOR');
     expect(pair.access_type).toBe('Bearer');
     expect(pair.session_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(pair.user_id).toBe(USER);
     expect(pair.refresh_token.length).toBeGreaterThanOrEqual(43);
     expect(pair.access_expires_at).toBeGreaterThanOrEqual(before + 15 * 60 - 1);
     expect(pair.access_expires_at).toBeLessThanOrEqual(before + 15 * 60 + 1);
@@ -47,6 +48,8 @@ describe('auth tokens', () => {
       verified: true,
       expires_at: pair.access_expires_at,
       token_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      kind: 'access',
+      api_key_id: '',
     });
 
     const { header, payload } = peek(pair.access_token);
@@ -200,7 +203,7 @@ describe('auth tokens', () => {
     });
   });
 
-  it('lists live sessions with user agent, ip and method', async () => {
+  it('lists live sessions, newest first, with user agent, ip and method', async () => {
     const user = newUserId();
     const a = await auth.rpc.issue({
       user_id: user,
@@ -218,7 +221,7 @@ describe('auth tokens', () => {
     const c = await auth.rpc.issue({ user_id: user, role: 'ROLE_ADMIN', method: 'api_key' });
 
     const { sessions } = await auth.rpc.listSessions(user);
-    expect(sessions.map((s) => s.id).sort()).toEqual([a.session_id, c.session_id].sort());
+    expect(sessions.map((s) => s.id)).toEqual([c.session_id, a.session_id]);
     const first = sessions.find((s) => s.id === a.session_id)!;
     expect(first).toMatchObject({
       user_id: user,

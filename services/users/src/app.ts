@@ -6,18 +6,22 @@ import type { AddressInfo } from 'net';
 import { createAuthClient } from '@usher/auth-client';
 import type { UsersConfig } from '@usher/config';
 import { createLogger, createRegistry, type Logger } from '@usher/telemetry';
-import { GrpcTokenIssuer } from './auth/token-issuer';
+import { GrpcAuth } from './auth/grpc-auth';
 import { BcryptHasher } from './domain/hasher';
 import { ensureOwner } from './domain/owner';
 import { Users } from './domain/users';
 import { createHttpApp } from './http/app';
+import { AUTH_DISABLED_WARNING } from './http/context';
+import { startPurgeJob } from './jobs/purge';
 import { AuthorizedUsers } from './middleware/authorization';
-import { LoggingUsers } from './middleware/logging';
-import { MetricsUsers } from './middleware/metrics';
+import { loggingUsers } from './middleware/logging';
+import { metricsUsers } from './middleware/metrics';
+import { PostgresAuditLog } from './postgres/audit-repository';
 import { openDatabase } from './postgres/data-source';
+import { PostgresLockout } from './postgres/lockout-repository';
 import { Transactor } from './postgres/tx';
 import { PostgresUsersRepository } from './postgres/user-repository';
-import type { UsersService } from './service';
+import type { Caller, UsersService } from './service';
 
 export interface UsersHandle {
   port: number;
@@ -47,6 +51,9 @@ export async function startUsersService(
   const logger = options.logger ?? createLogger({ service: 'users', level: config.logLevel, instanceId });
   const registry = createRegistry('users', instanceId);
 
+  if (!config.requireAuthentication && config.production) {
+    throw new Error('USHER_REQUIRE_AUTHENTICATION=0 is refused when NODE_ENV=production');
+  }
   const dataSource = await openDatabase(config.db);
   const tx = new Transactor(dataSource);
   const repo = new PostgresUsersRepository(tx);
@@ -58,13 +65,20 @@ export async function startUsersService(
   });
   const dummyHash = await hasher.hash(randomUUID());
 
-  let service: UsersService = new Users(repo, hasher, new GrpcTokenIssuer(auth), {
-    passRegex: config.passRegex,
-    dummyHash,
-  });
-  service = new AuthorizedUsers(service, { allowSelfRegister: config.allowSelfRegister });
-  service = new LoggingUsers(service, logger);
-  service = new MetricsUsers(service, registry);
+  let service: UsersService = new Users(
+    {
+      repo,
+      hasher,
+      auth: new GrpcAuth(auth),
+      audit: new PostgresAuditLog(tx),
+      lockout: new PostgresLockout(tx),
+      uow: tx,
+    },
+    { passRegex: config.passRegex, dummyHash, lockout: config.lockout },
+  );
+  service = new AuthorizedUsers(service, repo, { allowSelfRegister: config.allowSelfRegister });
+  service = loggingUsers(service, logger);
+  service = metricsUsers(service, registry);
 
   const outcome = await ensureOwner(
     repo,
@@ -74,7 +88,24 @@ export async function startUsersService(
   );
   if (outcome === 'created') logger.info({ email: config.admin.email }, 'owner account created');
 
-  const app = createHttpApp({ service, auth, logger, registry, instanceId });
+  if (!config.requireAuthentication) logger.warn(AUTH_DISABLED_WARNING);
+  const owner = async (): Promise<Caller> => {
+    const id = await repo.firstEnabledOwner();
+    return { userId: id ?? '', role: 'owner', sessionId: '', verified: true };
+  };
+  const app = createHttpApp({
+    service,
+    auth,
+    logger,
+    registry,
+    instanceId,
+    requireAuthentication: config.requireAuthentication,
+    owner,
+  });
+  const stopPurge = startPurgeJob(service, logger, {
+    intervalMs: config.deleteIntervalMs,
+    afterMs: config.deleteAfterMs,
+  });
   const tls = config.http.tls;
   const server =
     tls.cert && tls.key
@@ -108,6 +139,7 @@ export async function startUsersService(
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
+      stopPurge();
       auth.close();
       await dataSource.destroy();
     },

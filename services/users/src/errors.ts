@@ -53,7 +53,14 @@ export class ConflictError extends UsherError {
 
 export class LockedError extends UsherError {
   readonly kind = 'locked';
-  readonly code = 'locked';
+  readonly code = 'account_locked';
+  constructor(
+    message: string,
+    /** Seconds until the lock ends. */
+    readonly retryAfter: number,
+  ) {
+    super(message);
+  }
 }
 
 export class UnavailableError extends UsherError {

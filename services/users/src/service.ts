@@ -25,14 +25,21 @@ export interface User {
 export interface Caller {
   userId: string;
   role: RoleName;
+  /** Empty for API keys. */
   sessionId: string;
   verified: boolean;
 }
 
-/** Where a request came from; recorded on sessions. */
+/** Where a request came from; recorded on sessions and in the audit log. */
 export interface ClientMeta {
   userAgent: string;
   ip: string;
+}
+
+/** Every call carries who asks (null: anonymous) and from where. */
+export interface Ctx {
+  caller: Caller | null;
+  client: ClientMeta;
 }
 
 export interface NewUser {
@@ -48,10 +55,144 @@ export interface NewUser {
   picture: string;
 }
 
+export interface ProfilePatch {
+  firstName?: string;
+  lastName?: string;
+  metadata?: Record<string, unknown>;
+  tags?: string[];
+  picture?: string;
+}
+
+export const ORDER_FIELDS = [
+  'created_at',
+  'updated_at',
+  'email',
+  'username',
+  'first_name',
+  'last_name',
+] as const;
+export type OrderField = (typeof ORDER_FIELDS)[number];
+
+export interface ListQuery {
+  offset: number;
+  limit: number;
+  status: UserStatus | 'all';
+  email?: string;
+  username?: string;
+  firstName?: string;
+  lastName?: string;
+  tags?: string[];
+  metadata?: Record<string, unknown>;
+  role?: RoleName;
+  order: OrderField;
+  dir: 'asc' | 'desc';
+  createdFrom?: Date;
+  createdTo?: Date;
+  onlyTotal: boolean;
+}
+
+export interface SearchQuery {
+  offset: number;
+  limit: number;
+  /** Set by authorization: 'full' lets admins see every field and disabled users. */
+  scope?: 'public' | 'full';
+  id?: string;
+  email?: string;
+  username?: string;
+  firstName?: string;
+  lastName?: string;
+}
+
+export interface Page<T> {
+  total: number;
+  offset: number;
+  limit: number;
+  items: T[];
+}
+
+/** Search results; `publicOnly` when the caller may see only the public fields. */
+export interface SearchPage extends Page<User> {
+  publicOnly: boolean;
+}
+
 export interface TokenPair {
   accessToken: string;
   refreshToken: string;
   accessType: string;
+}
+
+export interface SessionInfo {
+  id: string;
+  method: string;
+  userAgent: string;
+  ip: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  idleExpiresAt: Date;
+}
+
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  role: RoleName;
+  createdAt: Date;
+  expiresAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export interface NewApiKey extends ApiKeyInfo {
+  /** The key itself: shown once, never stored in clear. */
+  key: string;
+}
+
+export const AUDIT_TYPES = [
+  'signin_succeeded',
+  'signin_failed',
+  'locked',
+  'unlocked',
+  'token_refreshed',
+  'refresh_reuse_detected',
+  'signed_out',
+  'session_revoked',
+  'sessions_revoked',
+  'user_created',
+  'user_updated',
+  'email_changed',
+  'username_changed',
+  'picture_changed',
+  'tags_changed',
+  'role_changed',
+  'user_enabled',
+  'user_disabled',
+  'user_deleted',
+  'user_purged',
+  'password_changed',
+  'key_created',
+  'key_revoked',
+] as const;
+export type AuditType = (typeof AUDIT_TYPES)[number];
+
+/** One security event. Never holds a secret. */
+export interface AuditEntry {
+  id: string;
+  type: AuditType;
+  outcome: 'success' | 'failure';
+  actorId: string | null;
+  targetId: string | null;
+  ip: string;
+  userAgent: string;
+  occurredAt: Date;
+  details: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  since?: Date;
+  until?: Date;
+  type?: AuditType;
+  userId?: string;
+  limit: number;
+  offset: number;
 }
 
 /**
@@ -59,35 +200,40 @@ export interface TokenPair {
  * around it (middleware/*).
  */
 export interface UsersService {
-  /** Creates an account. `caller` is null for self-registration. */
-  register(caller: Caller | null, user: NewUser): Promise<User>;
+  /** Creates an account. `ctx.caller` is null for self-registration. */
+  register(ctx: Ctx, user: NewUser): Promise<User>;
   /** Checks identity (email or username) and secret, then starts a session. */
-  issueToken(identity: string, secret: string, client: ClientMeta): Promise<TokenPair>;
+  issueToken(ctx: Ctx, identity: string, secret: string): Promise<TokenPair>;
   /** Rotates a refresh token into a new pair. */
-  refreshToken(refreshToken: string, client: ClientMeta): Promise<TokenPair>;
-  viewProfile(caller: Caller): Promise<User>;
-  view(caller: Caller, id: string): Promise<User>;
-}
-
-/** Storage of accounts. Secrets live apart from the user rows and are read only to verify them. */
-export interface UsersRepository {
-  create(user: User, secretHash: string): Promise<User>;
-  findById(id: string): Promise<User | null>;
-  /** Looks an identity up as email or username, case-insensitively, with the stored hash. */
-  findCredentials(identity: string): Promise<{ user: User; secretHash: string } | null>;
-  updateSecretHash(id: string, secretHash: string): Promise<void>;
-  countByRole(role: RoleName): Promise<number>;
-}
-
-export interface PasswordHasher {
-  hash(secret: string): Promise<string>;
-  compare(secret: string, hash: string): Promise<boolean>;
-  /** True when the hash was made with other settings (e.g. a lower cost) and should be redone. */
-  needsRehash(hash: string): boolean;
-}
-
-/** The part of the auth service the users domain uses. */
-export interface TokenIssuer {
-  issue(user: User, client: ClientMeta, method: string): Promise<TokenPair>;
-  refresh(refreshToken: string, client: ClientMeta): Promise<TokenPair>;
+  refreshToken(ctx: Ctx, refreshToken: string): Promise<TokenPair>;
+  /** Ends the caller's current session. */
+  signOut(ctx: Ctx): Promise<void>;
+  viewProfile(ctx: Ctx): Promise<User>;
+  view(ctx: Ctx, id: string): Promise<User>;
+  list(ctx: Ctx, query: ListQuery): Promise<Page<User>>;
+  search(ctx: Ctx, query: SearchQuery): Promise<SearchPage>;
+  update(ctx: Ctx, id: string, patch: ProfilePatch): Promise<User>;
+  updateEmail(ctx: Ctx, id: string, email: string): Promise<User>;
+  updateUsername(ctx: Ctx, id: string, username: string): Promise<User>;
+  updatePicture(ctx: Ctx, id: string, picture: string): Promise<User>;
+  updateTags(ctx: Ctx, id: string, tags: string[]): Promise<User>;
+  updateRole(ctx: Ctx, id: string, role: RoleName): Promise<User>;
+  /** Sets another user's secret (admins, on users they manage). */
+  setSecret(ctx: Ctx, id: string, secret: string): Promise<User>;
+  /** Changes the caller's own secret. */
+  changeSecret(ctx: Ctx, oldSecret: string, newSecret: string): Promise<User>;
+  enable(ctx: Ctx, id: string): Promise<User>;
+  disable(ctx: Ctx, id: string): Promise<User>;
+  /** Soft delete: status deleted; the purge job removes the row later. */
+  remove(ctx: Ctx, id: string): Promise<void>;
+  unlock(ctx: Ctx, id: string): Promise<void>;
+  listSessions(ctx: Ctx, userId: string): Promise<SessionInfo[]>;
+  revokeSession(ctx: Ctx, userId: string, sessionId: string): Promise<void>;
+  revokeSessions(ctx: Ctx, userId: string): Promise<number>;
+  createKey(ctx: Ctx, name: string, expiresInSeconds: number): Promise<NewApiKey>;
+  listKeys(ctx: Ctx): Promise<ApiKeyInfo[]>;
+  revokeKey(ctx: Ctx, id: string): Promise<void>;
+  listAudit(ctx: Ctx, query: AuditQuery): Promise<Page<AuditEntry>>;
+  /** Hard-deletes users deleted before `before`; run by the purge job. */
+  purgeDeleted(ctx: Ctx, before: Date): Promise<number>;
 }

@@ -111,6 +111,8 @@ export function api(base: string) {
   return {
     get: (url: string, token?: string) => call('GET', url, undefined, token),
     post: (url: string, body?: unknown, token?: string) => call('POST', url, body, token),
+    patch: (url: string, body?: unknown, token?: string) => call('PATCH', url, body, token),
+    del: (url: string, token?: string) => call('DELETE', url, undefined, token),
     postRaw: (url: string, raw: string, contentType = 'application/json') =>
       fetch(base + url, { method: 'POST', headers: { 'content-type': contentType }, body: raw }),
     signIn: async (identity: string, secret: string) => {

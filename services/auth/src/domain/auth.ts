@@ -3,20 +3,26 @@ import { roleAtLeast, type RoleName } from '@usher/contracts';
 import type { Logger } from '@usher/telemetry';
 import { AuthenticationError, AuthorizationError, NotFoundError } from '../errors';
 import type {
+  ApiKeyInfo,
   AuthService,
+  CreateApiKeyInput,
+  CreatedApiKey,
   IssueInput,
   Jwk,
   Principal,
   RefreshInput,
+  RevokeApiKeyInput,
   RevokeSessionInput,
   RevokeUserSessionsInput,
   SessionInfo,
   TokenPair,
 } from '../service';
+import { ApiKeys, isApiKey, type ApiKeySettings } from './api-keys';
 import type { KeyRing } from './keys';
 import type { RevocationCache } from './revocation-cache';
 import type { RevocationBus } from './revocation-sync';
 import type {
+  ApiKeyRepository,
   RefreshTokenRecord,
   RevocationEntry,
   RevocationRepository,
@@ -46,15 +52,27 @@ export interface AuthSettings {
 export interface AuthDeps {
   keys: KeyRing;
   sessions: SessionRepository;
+  apiKeys: ApiKeyRepository;
   revocations: RevocationRepository;
   cache: RevocationCache;
   bus: RevocationBus;
   logger: Logger;
   settings: AuthSettings;
+  /** Overrides of API_KEY_DEFAULTS. */
+  apiKeySettings?: Partial<ApiKeySettings>;
   now?: () => number;
 }
 
 const invalidToken = () => new AuthenticationError('invalid or expired token');
+
+/** usher-reason of a refresh refused because its session ended (the session's revoked_reason). */
+const endedBecause = (revokedReason: string | null): string =>
+  revokedReason === 'session_idle'
+    ? 'idle_timeout'
+    : revokedReason === 'session_expired' || revokedReason === 'refresh_token_expired'
+      ? 'expired'
+      : 'session_revoked';
+
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /** The auth domain: plain code over the key ring, the repositories and the revocation cache. */
@@ -62,10 +80,20 @@ export class Auth implements AuthService {
   private readonly now: () => number;
   private readonly s: AuthSettings;
   private readonly verified = new VerifiedTokens();
+  private readonly apiKeys: ApiKeys;
 
   constructor(private readonly deps: AuthDeps) {
     this.now = deps.now ?? Date.now;
     this.s = deps.settings;
+    this.apiKeys = new ApiKeys({
+      repo: deps.apiKeys,
+      revocations: deps.revocations,
+      cache: deps.cache,
+      publish: (entries) => this.publish(entries),
+      logger: deps.logger,
+      settings: deps.apiKeySettings,
+      now: this.now,
+    });
   }
 
   async issue(input: IssueInput): Promise<TokenPair> {
@@ -90,39 +118,52 @@ export class Auth implements AuthService {
   }
 
   async refresh(input: RefreshInput): Promise<TokenPair> {
-    if (!input.refreshToken) throw new AuthenticationError('missing refresh token');
+    const invalid = () => new AuthenticationError('invalid refresh token', { reason: 'invalid' });
+    if (!input.refreshToken) throw invalid();
     const now = this.now();
     const spent = await this.deps.sessions.spendRefreshToken(
       hashRefreshToken(input.refreshToken),
       new Date(now),
     );
-    if (spent.status === 'unknown') throw new AuthenticationError('invalid refresh token');
+    if (spent.status === 'unknown') throw invalid();
     if (spent.status === 'spent') {
+      const ids = { userId: spent.userId, sessionId: spent.sessionId };
+      // Spent, never rotated, and its session already over: a retry of a refresh that failed
+      // because the session had ended, not a replay. Answer as that first attempt was answered.
+      if (spent.revokedReason && spent.revokedReason !== 'refresh_token_reuse' && !spent.rotated) {
+        const reason = endedBecause(spent.revokedReason);
+        throw new AuthenticationError('invalid refresh token', { reason, ...ids });
+      }
       // A replay: either the token leaked or a client retried. Either way the family is burnt.
       this.deps.logger.warn(
-        { security_event: 'refresh_token_reuse', session_id: spent.sessionId },
+        { security_event: 'refresh_token_reuse', session_id: spent.sessionId, user_id: spent.userId },
         'spent refresh token presented: revoking its session',
       );
       await this.revoke(spent.sessionId, 'refresh_token_reuse');
-      throw new AuthenticationError('invalid refresh token');
+      throw new AuthenticationError('invalid refresh token', { reason: 'refresh_token_reuse', ...ids });
     }
     const { session, token } = spent;
-    if (session.revokedAt) throw new AuthenticationError('session revoked');
+    const ids = { userId: session.userId, sessionId: session.id };
+    if (session.revokedAt) {
+      const reason = endedBecause(session.revokedReason);
+      throw new AuthenticationError('session revoked', { reason, ...ids });
+    }
     const ended = this.endReason(session, token, now);
     if (ended) {
       await this.revoke(session.id, ended);
-      throw new AuthenticationError('session expired');
+      throw new AuthenticationError('session expired', { reason: endedBecause(ended), ...ids });
     }
     const next = this.newRefreshToken(session, now);
     const client = input.client && (input.client.userAgent || input.client.ip) ? input.client : undefined;
     if (!(await this.deps.sessions.continueSession(session.id, next.record, new Date(now), client))) {
-      throw new AuthenticationError('session revoked');
+      throw new AuthenticationError('session revoked', { reason: 'session_revoked', ...ids });
     }
     return this.pair({ ...session, lastUsedAt: new Date(now) }, next.token, next.record, now);
   }
 
   async authenticate(token: string): Promise<Principal> {
     if (!token) throw new AuthenticationError('missing token');
+    if (isApiKey(token)) return this.apiKeys.authenticate(token);
     const now = seconds(this.now());
     const claims = this.verifiedClaims(token, now) ?? (await this.verify(token, now));
     if (this.deps.cache.isSessionRevoked(claims.sid)) throw invalidToken();
@@ -135,6 +176,8 @@ export class Auth implements AuthService {
       verified: claims.verified,
       expiresAt: claims.exp,
       tokenId: claims.jti,
+      kind: 'access',
+      apiKeyId: '',
     };
   }
 
@@ -186,18 +229,18 @@ export class Auth implements AuthService {
       // iat has second granularity: floor, so a sign-in later in this same second still works;
       // tokens issued earlier in this second are caught by their session's own revocation.
       validAfter: input.exceptSessionId ? undefined : new Date(seconds(now) * 1000),
+      // keys are revoked one by one (tokens_valid_after never applies to them)
+      includeApiKeys: input.includeApiKeys,
     });
     this.publish(entries);
-    return entries.filter((e) => e.kind === 'session').length;
+    return entries.filter((e) => e.kind !== 'user').length;
   }
 
   async listSessions(userId: string): Promise<SessionInfo[]> {
     const now = this.now();
-    const rows = await this.deps.sessions.listLive(
-      userId,
-      new Date(now),
-      new Date(now - this.s.sessionIdleMs),
-    );
+    // a session whose last refresh token expired cannot be continued either
+    const idleMs = Math.min(this.s.sessionIdleMs, this.s.refreshTtlMs);
+    const rows = await this.deps.sessions.listLive(userId, new Date(now), new Date(now - idleMs));
     return rows.map((r) => ({
       id: r.id,
       userId: r.userId,
@@ -208,8 +251,20 @@ export class Auth implements AuthService {
       createdAt: seconds(r.createdAt.getTime()),
       lastUsedAt: seconds(r.lastUsedAt.getTime()),
       expiresAt: seconds(r.expiresAt.getTime()),
-      idleExpiresAt: seconds(Math.min(r.lastUsedAt.getTime() + this.s.sessionIdleMs, r.expiresAt.getTime())),
+      idleExpiresAt: seconds(Math.min(r.lastUsedAt.getTime() + idleMs, r.expiresAt.getTime())),
     }));
+  }
+
+  createApiKey(input: CreateApiKeyInput): Promise<CreatedApiKey> {
+    return this.apiKeys.create(input);
+  }
+
+  listApiKeys(userId: string): Promise<ApiKeyInfo[]> {
+    return this.apiKeys.list(userId);
+  }
+
+  revokeApiKey(input: RevokeApiKeyInput): Promise<number> {
+    return this.apiKeys.revoke(input);
   }
 
   async jwks(): Promise<Jwk[]> {
@@ -288,6 +343,7 @@ export class Auth implements AuthService {
       accessExpiresAt: exp,
       refreshExpiresAt: seconds(refresh.expiresAt.getTime()),
       sessionId: session.id,
+      userId: session.userId,
     };
   }
 }

@@ -58,8 +58,16 @@ export interface RefreshTokenRecord {
 
 export type SpendResult =
   | { status: 'ok'; token: RefreshTokenRecord; session: SessionRecord }
-  /** The token had been used before: a replay. */
-  | { status: 'spent'; sessionId: string }
+  /** The token had been used before: a replay, or a retry of a refresh that failed. */
+  | {
+      status: 'spent';
+      sessionId: string;
+      userId: string;
+      /** Null while the session is live. */
+      revokedReason: string | null;
+      /** A newer refresh token was issued after this one was spent. */
+      rotated: boolean;
+    }
   | { status: 'unknown' };
 
 export interface SessionRepository {
@@ -76,7 +84,10 @@ export interface SessionRepository {
     at: Date,
     client?: ClientUpdate,
   ): Promise<boolean>;
-  /** Sessions of a user that are not revoked, not past their end and not idle since `idleSince`. */
+  /**
+   * Sessions of a user that are not revoked, not past their end and not idle since `idleSince`,
+   * newest first.
+   */
   listLive(userId: string, now: Date, idleSince: Date): Promise<SessionRecord[]>;
 }
 
@@ -85,16 +96,46 @@ export interface ClientUpdate {
   ip: string;
 }
 
+export interface ApiKeyRecord {
+  id: string;
+  userId: string;
+  name: string;
+  role: RoleName;
+  verified: boolean;
+  /** sha256 (hex) of the secret part; the key itself is never stored. */
+  secretHash: string;
+  createdAt: Date;
+  expiresAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface ApiKeyRepository {
+  /**
+   * Inserts the key unless the user already has `maxLive` live keys (false then). Serialised per
+   * user, so concurrent creations cannot pass the limit together.
+   */
+  create(key: ApiKeyRecord, maxLive: number): Promise<boolean>;
+  /** Any key, revoked or expired included; undefined when there is no such id. */
+  find(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Keys of a user that are neither revoked nor expired, newest first. */
+  listLive(userId: string, now: Date): Promise<ApiKeyRecord[]>;
+  /** Records a use; best effort. */
+  touch(id: string, at: Date): Promise<void>;
+}
+
+export type RevocationKind = 'session' | 'user' | 'api_key';
+
 /** One persisted revocation; `at` is ms. For `user`, `at` is the user's tokens_valid_after. */
 export interface RevocationEntry {
   seq: number;
-  kind: 'session' | 'user';
+  kind: RevocationKind;
   subject: string;
   at: number;
 }
 
 export interface RevokeSessionResult {
-  /** False when there is no such session (or it belongs to someone else). */
+  /** False when there is no such session or key (or it belongs to someone else). */
   found: boolean;
   entries: RevocationEntry[];
 }
@@ -108,8 +149,17 @@ export interface RevocationRepository {
    */
   revokeUserSessions(
     userId: string,
-    options: { exceptSessionId?: string; reason: string; at: Date; validAfter?: Date },
+    options: {
+      exceptSessionId?: string;
+      reason: string;
+      at: Date;
+      validAfter?: Date;
+      /** Also revoke the user's live API keys. */
+      includeApiKeys?: boolean;
+    },
   ): Promise<RevocationEntry[]>;
+  /** Revokes one live (unrevoked, unexpired) key of `ownerId`; `found` false when there is none. */
+  revokeApiKey(id: string, ownerId: string, reason: string, at: Date): Promise<RevokeSessionResult>;
   /** Revocations recorded at or after `since`, plus the highest seq overall. */
   recent(since: Date): Promise<{ entries: RevocationEntry[]; lastSeq: number }>;
   /** Revocations with seq above `afterSeq` or among `seqs` (gaps still expected), in seq order. */

@@ -17,7 +17,18 @@ describe('RevocationCache', () => {
     expect(c.isSessionRevoked(S1)).toBe(true);
     expect(c.isSessionRevoked(U1)).toBe(false);
     expect(c.validAfter(U1)).toBe(Math.floor((now - 1_500) / 1000));
-    expect(c.size).toEqual({ sessions: 1, users: 1 });
+    expect(c.size).toEqual({ sessions: 1, users: 1, apiKeys: 0 });
+  });
+
+  it('keeps API key revocations apart from sessions and users', () => {
+    const c = cache();
+    c.apply([{ seq: 1, kind: 'api_key', subject: S1, at: now }]);
+    expect(c.isApiKeyRevoked(S1)).toBe(true);
+    expect(c.isSessionRevoked(S1)).toBe(false);
+    expect(c.validAfter(S1)).toBeUndefined();
+    now += 61_000;
+    c.prune();
+    expect(c.size).toEqual({ sessions: 0, users: 0, apiKeys: 0 });
   });
 
   it('ignores and prunes entries older than the access-token window', () => {
@@ -30,6 +41,6 @@ describe('RevocationCache', () => {
     ]);
     now += 61_000;
     c.prune();
-    expect(c.size).toEqual({ sessions: 0, users: 0 });
+    expect(c.size).toEqual({ sessions: 0, users: 0, apiKeys: 0 });
   });
 });

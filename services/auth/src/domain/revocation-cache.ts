@@ -1,12 +1,14 @@
 import type { RevocationEntry } from './repositories';
 
 /**
- * Revoked sessions and per-user tokens_valid_after, in memory, so Authenticate never touches the
- * database. Entries older than the access-token lifetime are dropped: every token they could
- * refuse has expired by then.
+ * Revoked sessions, API keys and per-user tokens_valid_after, in memory, so Authenticate never
+ * touches the database. Entries older than the access-token lifetime are dropped: every token they
+ * could refuse has expired by then, and every API key they could refuse has left the verified-key
+ * cache (whose lifetime is far shorter) and is read again with its revoked_at.
  */
 export class RevocationCache {
   private readonly sessions = new Map<string, number>();
+  private readonly apiKeys = new Map<string, number>();
   /** user id -> tokens_valid_after in unix seconds, with the ms it was recorded at for pruning. */
   private readonly users = new Map<string, { validAfter: number; at: number }>();
 
@@ -22,6 +24,8 @@ export class RevocationCache {
       if (e.at < horizon) continue;
       if (e.kind === 'session') {
         if (!this.sessions.has(e.subject)) this.sessions.set(e.subject, e.at);
+      } else if (e.kind === 'api_key') {
+        if (!this.apiKeys.has(e.subject)) this.apiKeys.set(e.subject, e.at);
       } else {
         const validAfter = Math.floor(e.at / 1000);
         const known = this.users.get(e.subject);
@@ -34,6 +38,10 @@ export class RevocationCache {
     return this.sessions.has(sessionId);
   }
 
+  isApiKeyRevoked(id: string): boolean {
+    return this.apiKeys.has(id);
+  }
+
   /** Tokens of this user issued (iat, seconds) before the returned value are refused. */
   validAfter(userId: string): number | undefined {
     return this.users.get(userId)?.validAfter;
@@ -42,10 +50,11 @@ export class RevocationCache {
   prune(): void {
     const horizon = this.now() - this.windowMs;
     for (const [id, at] of this.sessions) if (at < horizon) this.sessions.delete(id);
+    for (const [id, at] of this.apiKeys) if (at < horizon) this.apiKeys.delete(id);
     for (const [id, v] of this.users) if (v.at < horizon) this.users.delete(id);
   }
 
-  get size(): { sessions: number; users: number } {
-    return { sessions: this.sessions.size, users: this.users.size };
+  get size(): { sessions: number; users: number; apiKeys: number } {
+    return { sessions: this.sessions.size, users: this.users.size, apiKeys: this.apiKeys.size };
   }
 }

@@ -1,5 +1,11 @@
 import { ValidationError } from '../errors';
-import { AuthorizeRequest, IssueRequest, RevokeSessionRequest, decode } from './requests';
+import {
+  AuthorizeRequest,
+  CreateApiKeyRequest,
+  IssueRequest,
+  RevokeSessionRequest,
+  decode,
+} from './requests';
 
 const USER = '7f1c6f0e-0000-4000-8000-000000000001';
 
@@ -38,6 +44,23 @@ describe('request decoding', () => {
       client: { user_agent: 'x'.repeat(2000), ip: '::1' },
     });
     expect(r.client.userAgent).toHaveLength(512);
+  });
+
+  it('decodes CreateApiKey: trimmed name, role, lifetime default 0', () => {
+    expect(decode(CreateApiKeyRequest, { user_id: USER, role: 'ROLE_EDITOR', name: '  ci  ' })).toEqual({
+      user_id: USER,
+      role: 'editor',
+      name: 'ci',
+      expires_in_seconds: 0,
+      verified: false,
+    });
+    expect(fieldOf(() => decode(CreateApiKeyRequest, { user_id: USER, role: 0, name: ' ' }))).toBe('name');
+    expect(
+      fieldOf(() => decode(CreateApiKeyRequest, { user_id: USER, role: 0, name: 'é'.repeat(101) })),
+    ).toBe('name');
+    expect(decode(CreateApiKeyRequest, { user_id: USER, role: 0, name: 'é'.repeat(100) }).name).toHaveLength(
+      100,
+    );
   });
 
   it('names the bad field', () => {

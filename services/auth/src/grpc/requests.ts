@@ -61,8 +61,33 @@ export const RefreshRequest = z.object({ refresh_token: token, client });
 export const AuthenticateRequest = z.object({ token });
 export const AuthorizeRequest = z.object({ token, min_role: role });
 export const RevokeSessionRequest = z.object({ session_id: uuid, user_id: optionalUuid, reason });
-export const RevokeUserSessionsRequest = z.object({ user_id: uuid, except_session_id: optionalUuid, reason });
+export const RevokeUserSessionsRequest = z.object({
+  user_id: uuid,
+  except_session_id: optionalUuid,
+  reason,
+  include_api_keys: z.boolean().default(false),
+});
 export const ListSessionsRequest = z.object({ user_id: uuid });
+export const CreateApiKeyRequest = z.object({
+  user_id: uuid,
+  role,
+  name: z
+    .string()
+    .default('')
+    .transform((v) => v.trim())
+    .pipe(
+      z
+        .string()
+        .min(1, 'required')
+        .refine((v) => Array.from(v).length <= 100, 'longer than 100 characters')
+        .regex(/^[^\p{Cc}]+$/u, 'control characters are not allowed'),
+    ),
+  // the lifetime bounds are the domain's (ValidationError from there)
+  expires_in_seconds: z.number().int('expected whole seconds').default(0),
+  verified: z.boolean().default(false),
+});
+export const ListApiKeysRequest = z.object({ user_id: uuid });
+export const RevokeApiKeyRequest = z.object({ id: uuid, user_id: uuid, reason });
 
 /** zod parse whose failure is a ValidationError naming the first bad field. */
 export function decode<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

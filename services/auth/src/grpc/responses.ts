@@ -1,6 +1,6 @@
 import { roleToProto, type Jwk as JwkMessage, type Principal as PrincipalMessage } from '@usher/contracts';
 import type { Session as SessionMessage, Token as TokenMessage } from '@usher/contracts';
-import type { Jwk, Principal, SessionInfo, TokenPair } from '../service';
+import type { ApiKeyInfo, Jwk, Principal, SessionInfo, TokenPair } from '../service';
 
 export const toToken = (p: TokenPair): TokenMessage => ({
   access_token: p.accessToken,
@@ -9,6 +9,7 @@ export const toToken = (p: TokenPair): TokenMessage => ({
   access_expires_at: p.accessExpiresAt,
   refresh_expires_at: p.refreshExpiresAt,
   session_id: p.sessionId,
+  user_id: p.userId,
 });
 
 export const toPrincipal = (p: Principal): PrincipalMessage => ({
@@ -18,6 +19,8 @@ export const toPrincipal = (p: Principal): PrincipalMessage => ({
   verified: p.verified,
   expires_at: p.expiresAt,
   token_id: p.tokenId,
+  kind: p.kind,
+  api_key_id: p.apiKeyId,
 });
 
 export const toSession = (s: SessionInfo): SessionMessage => ({
@@ -31,6 +34,17 @@ export const toSession = (s: SessionInfo): SessionMessage => ({
   last_used_at: s.lastUsedAt,
   expires_at: s.expiresAt,
   idle_expires_at: s.idleExpiresAt,
+});
+
+// the ApiKey message type is not exported by @usher/contracts: AuthServiceHandlers checks the shape
+export const toApiKey = (k: ApiKeyInfo) => ({
+  id: k.id,
+  user_id: k.userId,
+  name: k.name,
+  role: roleToProto(k.role),
+  created_at: k.createdAt,
+  expires_at: k.expiresAt,
+  last_used_at: k.lastUsedAt,
 });
 
 export const toJwk = (k: Jwk): JwkMessage => ({ ...k });

@@ -7,14 +7,17 @@ import { toGrpcError } from './errors';
 import {
   AuthenticateRequest,
   AuthorizeRequest,
+  CreateApiKeyRequest,
   IssueRequest,
+  ListApiKeysRequest,
   ListSessionsRequest,
   RefreshRequest,
+  RevokeApiKeyRequest,
   RevokeSessionRequest,
   RevokeUserSessionsRequest,
   decode,
 } from './requests';
-import { toJwk, toPrincipal, toSession, toToken } from './responses';
+import { toApiKey, toJwk, toPrincipal, toSession, toToken } from './responses';
 
 export const AUTH_SERVICE_NAME = 'usher.auth.v1.AuthService';
 
@@ -84,12 +87,36 @@ export function authHandlers(svc: AuthService, logger: Logger, registry?: Regist
     }),
     RevokeUserSessions: unary('RevokeUserSessions', logger, m, async (req) => {
       const r = decode(RevokeUserSessionsRequest, req);
-      const input = { userId: r.user_id, exceptSessionId: r.except_session_id, reason: r.reason };
+      const input = {
+        userId: r.user_id,
+        exceptSessionId: r.except_session_id,
+        reason: r.reason,
+        includeApiKeys: r.include_api_keys,
+      };
       return { revoked: await svc.revokeUserSessions(input) };
     }),
     ListSessions: unary('ListSessions', logger, m, async (req) => {
       const sessions = await svc.listSessions(decode(ListSessionsRequest, req).user_id);
       return { sessions: sessions.map(toSession) };
+    }),
+    CreateApiKey: unary('CreateApiKey', logger, m, async (req) => {
+      const r = decode(CreateApiKeyRequest, req);
+      const created = await svc.createApiKey({
+        userId: r.user_id,
+        role: r.role,
+        name: r.name,
+        expiresInSeconds: r.expires_in_seconds,
+        verified: r.verified,
+      });
+      return { api_key: toApiKey(created.apiKey), key: created.key };
+    }),
+    ListApiKeys: unary('ListApiKeys', logger, m, async (req) => {
+      const keys = await svc.listApiKeys(decode(ListApiKeysRequest, req).user_id);
+      return { api_keys: keys.map(toApiKey) };
+    }),
+    RevokeApiKey: unary('RevokeApiKey', logger, m, async (req) => {
+      const r = decode(RevokeApiKeyRequest, req);
+      return { revoked: await svc.revokeApiKey({ id: r.id, userId: r.user_id, reason: r.reason }) };
     }),
     GetJwks: unary('GetJwks', logger, m, async () => ({ keys: (await svc.jwks()).map(toJwk) })),
     RotateSigningKey: unary('RotateSigningKey', logger, m, async () => ({

@@ -2,11 +2,15 @@ import type { RoleName } from '@usher/contracts';
 import type { Logger } from '@usher/telemetry';
 import { UsherError } from '../errors';
 import type {
+  ApiKeyInfo,
   AuthService,
+  CreateApiKeyInput,
+  CreatedApiKey,
   IssueInput,
   Jwk,
   Principal,
   RefreshInput,
+  RevokeApiKeyInput,
   RevokeSessionInput,
   RevokeUserSessionsInput,
   SessionInfo,
@@ -47,8 +51,27 @@ export class LoggingAuth implements AuthService {
   }
 
   revokeUserSessions(input: RevokeUserSessionsInput): Promise<number> {
-    const fields = { user_id: input.userId, except_session_id: input.exceptSessionId, reason: input.reason };
+    const fields = {
+      user_id: input.userId,
+      except_session_id: input.exceptSessionId,
+      reason: input.reason,
+      include_api_keys: !!input.includeApiKeys,
+    };
     return this.log('revoke_user_sessions', 'info', fields, () => this.inner.revokeUserSessions(input));
+  }
+
+  createApiKey(input: CreateApiKeyInput): Promise<CreatedApiKey> {
+    const fields = { user_id: input.userId, role: input.role, expires_in_seconds: input.expiresInSeconds };
+    return this.log('create_api_key', 'info', fields, () => this.inner.createApiKey(input));
+  }
+
+  listApiKeys(userId: string): Promise<ApiKeyInfo[]> {
+    return this.log('list_api_keys', 'debug', { user_id: userId }, () => this.inner.listApiKeys(userId));
+  }
+
+  revokeApiKey(input: RevokeApiKeyInput): Promise<number> {
+    const fields = { api_key_id: input.id, user_id: input.userId, reason: input.reason };
+    return this.log('revoke_api_key', 'info', fields, () => this.inner.revokeApiKey(input));
   }
 
   listSessions(userId: string): Promise<SessionInfo[]> {
@@ -99,8 +122,13 @@ function outcome(result: unknown): Record<string, unknown> {
   if (typeof result === 'string') return { kid: result };
   if (Array.isArray(result)) return { count: result.length };
   if (result && typeof result === 'object') {
+    if ('apiKey' in result) return { api_key_id: (result as CreatedApiKey).apiKey.id }; // never .key
     const r = result as Partial<TokenPair & Principal>;
-    return { session_id: r.sessionId, ...(r.userId ? { user_id: r.userId } : {}) };
+    return {
+      ...(r.sessionId ? { session_id: r.sessionId } : {}),
+      ...(r.userId ? { user_id: r.userId } : {}),
+      ...(r.apiKeyId ? { api_key_id: r.apiKeyId } : {}),
+    };
   }
   return {};
 }

@@ -2,11 +2,15 @@ import type { RoleName } from '@usher/contracts';
 import { Counter, Histogram, type Registry } from '@usher/telemetry';
 import { UsherError } from '../errors';
 import type {
+  ApiKeyInfo,
   AuthService,
+  CreateApiKeyInput,
+  CreatedApiKey,
   IssueInput,
   Jwk,
   Principal,
   RefreshInput,
+  RevokeApiKeyInput,
   RevokeSessionInput,
   RevokeUserSessionsInput,
   SessionInfo,
@@ -57,6 +61,15 @@ export class MetricsAuth implements AuthService {
   }
   listSessions(userId: string): Promise<SessionInfo[]> {
     return this.measure('list_sessions', () => this.inner.listSessions(userId));
+  }
+  createApiKey(input: CreateApiKeyInput): Promise<CreatedApiKey> {
+    return this.measure('create_api_key', () => this.inner.createApiKey(input));
+  }
+  listApiKeys(userId: string): Promise<ApiKeyInfo[]> {
+    return this.measure('list_api_keys', () => this.inner.listApiKeys(userId));
+  }
+  revokeApiKey(input: RevokeApiKeyInput): Promise<number> {
+    return this.measure('revoke_api_key', () => this.inner.revokeApiKey(input));
   }
   jwks(): Promise<Jwk[]> {
     return this.measure('jwks', () => this.inner.jwks());

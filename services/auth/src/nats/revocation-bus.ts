@@ -13,7 +13,7 @@ const Message = z.object({
     .array(
       z.object({
         seq: z.number().int(),
-        kind: z.enum(['session', 'user']),
+        kind: z.enum(['session', 'user', 'api_key']),
         subject: z.string().uuid(),
         at: z.number(),
       }),

@@ -101,7 +101,7 @@ export const UserTokenValidityEntity = new EntitySchema<UserTokenValidityRow>({
 export interface RevocationRow {
   /** bigint arrives from pg as a string. */
   seq: string;
-  kind: 'session' | 'user';
+  kind: 'session' | 'user' | 'api_key';
   subject: string;
   at: Date;
 }
@@ -118,10 +118,44 @@ export const RevocationEntity = new EntitySchema<RevocationRow>({
   },
 });
 
+export interface ApiKeyRow {
+  id: string;
+  userId: string;
+  name: string;
+  role: string;
+  verified: boolean;
+  secretHash: string;
+  createdAt: Date;
+  expiresAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+}
+
+export const ApiKeyEntity = new EntitySchema<ApiKeyRow>({
+  name: 'ApiKey',
+  tableName: 'api_keys',
+  schema: SCHEMA,
+  columns: {
+    id: { type: 'uuid', primary: true },
+    userId: { type: 'uuid', name: 'user_id' },
+    name: { type: 'text' },
+    role: { type: 'text' },
+    verified: { type: 'boolean' },
+    secretHash: { type: 'text', name: 'secret_hash' },
+    createdAt: { type: 'timestamptz', name: 'created_at' },
+    expiresAt: { type: 'timestamptz', name: 'expires_at' },
+    lastUsedAt: { type: 'timestamptz', name: 'last_used_at', nullable: true },
+    revokedAt: { type: 'timestamptz', name: 'revoked_at', nullable: true },
+    revokedReason: { type: 'text', name: 'revoked_reason', nullable: true },
+  },
+});
+
 export const ENTITIES = [
   SigningKeyEntity,
   SessionEntity,
   RefreshTokenEntity,
   UserTokenValidityEntity,
   RevocationEntity,
+  ApiKeyEntity,
 ];

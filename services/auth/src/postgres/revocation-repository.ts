@@ -1,10 +1,15 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { RevocationEntry, RevocationRepository, RevokeSessionResult } from '../domain/repositories';
-import { RevocationEntity, SessionEntity } from './entities';
+import type {
+  RevocationEntry,
+  RevocationKind,
+  RevocationRepository,
+  RevokeSessionResult,
+} from '../domain/repositories';
+import { ApiKeyEntity, RevocationEntity, SessionEntity } from './entities';
 
 interface RawRevocation {
   seq: string | number;
-  kind: 'session' | 'user';
+  kind: RevocationKind;
   subject: string;
   at: Date;
 }
@@ -16,10 +21,9 @@ const toEntry = (r: RawRevocation): RevocationEntry => ({
   at: r.at.getTime(),
 });
 
-async function record(
-  m: EntityManager,
-  rows: { kind: 'session' | 'user'; subject: string; at: Date }[],
-): Promise<RevocationEntry[]> {
+type NewRevocation = { kind: RevocationKind; subject: string; at: Date };
+
+async function record(m: EntityManager, rows: NewRevocation[]): Promise<RevocationEntry[]> {
   if (rows.length === 0) return [];
   const inserted = await m
     .createQueryBuilder()
@@ -56,10 +60,16 @@ export class PostgresRevocationRepository implements RevocationRepository {
 
   revokeUserSessions(
     userId: string,
-    options: { exceptSessionId?: string; reason: string; at: Date; validAfter?: Date },
+    options: {
+      exceptSessionId?: string;
+      reason: string;
+      at: Date;
+      validAfter?: Date;
+      includeApiKeys?: boolean;
+    },
   ): Promise<RevocationEntry[]> {
     return this.ds.transaction(async (m) => {
-      const rows: { kind: 'session' | 'user'; subject: string; at: Date }[] = [];
+      const rows: NewRevocation[] = [];
       if (options.validAfter) {
         // never moves backwards, whatever order concurrent revokes commit in
         await m.query(
@@ -79,7 +89,36 @@ export class PostgresRevocationRepository implements RevocationRepository {
       if (options.exceptSessionId) qb.andWhere('id <> :except', { except: options.exceptSessionId });
       const revoked = (await qb.execute()).raw as { id: string }[];
       for (const { id } of revoked) rows.push({ kind: 'session', subject: id, at: options.at });
+      if (options.includeApiKeys) {
+        const keys = await m
+          .createQueryBuilder()
+          .update(ApiKeyEntity)
+          .set({ revokedAt: options.at, revokedReason: options.reason })
+          .where('user_id = :userId AND revoked_at IS NULL AND expires_at > :at', { userId, at: options.at })
+          .returning(['id'])
+          .execute();
+        for (const { id } of keys.raw as { id: string }[])
+          rows.push({ kind: 'api_key', subject: id, at: options.at });
+      }
       return record(m, rows);
+    });
+  }
+
+  revokeApiKey(id: string, ownerId: string, reason: string, at: Date): Promise<RevokeSessionResult> {
+    return this.ds.transaction(async (m) => {
+      const updated = await m
+        .createQueryBuilder()
+        .update(ApiKeyEntity)
+        .set({ revokedAt: at, revokedReason: reason })
+        .where('id = :id AND user_id = :ownerId AND revoked_at IS NULL AND expires_at > :at', {
+          id,
+          ownerId,
+          at,
+        })
+        .returning(['id'])
+        .execute();
+      if ((updated.raw as unknown[]).length === 0) return { found: false, entries: [] };
+      return { found: true, entries: await record(m, [{ kind: 'api_key', subject: id, at }]) };
     });
   }
 

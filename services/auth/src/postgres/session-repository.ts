@@ -38,19 +38,35 @@ export class PostgresSessionRepository implements SessionRepository {
       .returning(['sessionId', 'createdAt', 'expiresAt']) // property names; raw rows carry column names
       .execute();
     const row = (updated.raw as { session_id: string; created_at: Date; expires_at: Date }[])[0];
-    if (!row) {
-      const known = await tokens.findOne({
-        where: { tokenHash: hash },
-        select: { sessionId: true, tokenHash: true },
-      });
-      return known ? { status: 'spent', sessionId: known.sessionId } : { status: 'unknown' };
-    }
+    if (!row) return this.spent(hash);
     const session = await this.ds.getRepository(SessionEntity).findOneBy({ id: row.session_id });
     if (!session) return { status: 'unknown' };
     return {
       status: 'ok',
       session: toSession(session),
       token: { hash, sessionId: row.session_id, createdAt: row.created_at, expiresAt: row.expires_at },
+    };
+  }
+
+  /** What the caller needs to tell a replay from a retry: was the token rotated, is its session over. */
+  private async spent(hash: string): Promise<SpendResult> {
+    const rows = (await this.ds.query(
+      `SELECT t.session_id, s.user_id, s.revoked_reason,
+              EXISTS (SELECT 1 FROM auth.refresh_tokens n
+                      WHERE n.session_id = t.session_id AND n.token_hash <> t.token_hash
+                        AND n.created_at >= t.used_at) AS rotated
+       FROM auth.refresh_tokens t JOIN auth.sessions s ON s.id = t.session_id
+       WHERE t.token_hash = $1`,
+      [hash],
+    )) as { session_id: string; user_id: string; revoked_reason: string | null; rotated: boolean }[];
+    const row = rows[0];
+    if (!row) return { status: 'unknown' };
+    return {
+      status: 'spent',
+      sessionId: row.session_id,
+      userId: row.user_id,
+      revokedReason: row.revoked_reason,
+      rotated: row.rotated,
     };
   }
 
@@ -86,7 +102,8 @@ export class PostgresSessionRepository implements SessionRepository {
       .createQueryBuilder('s')
       .where('s.user_id = :userId AND s.revoked_at IS NULL', { userId })
       .andWhere('s.expires_at > :now AND s.last_used_at > :idleSince', { now, idleSince })
-      .orderBy('s.last_used_at', 'DESC')
+      .orderBy('s.created_at', 'DESC')
+      .addOrderBy('s.id', 'DESC')
       .getMany();
     return rows.map(toSession);
   }

@@ -1,5 +1,5 @@
 import bcrypt from 'bcrypt';
-import type { PasswordHasher } from '../service';
+import type { PasswordHasher } from '../ports';
 
 /**
  * bcrypt with a configurable cost (USHER_BCRYPT_COST). Hashes are stored whole ($2b$12$...), so the

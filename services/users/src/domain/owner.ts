@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 import { ConflictError } from '../errors';
-import type { UsersRepository, UsersService } from '../service';
+import type { UsersRepository } from '../ports';
+import type { Ctx, UsersService } from '../service';
 
 export interface OwnerSettings {
   email: string;
@@ -8,6 +9,12 @@ export interface OwnerSettings {
   /** When unset a strong one is generated and handed to `announce` once. */
   password?: string;
 }
+
+/** The context of work Usher does on its own (startup, jobs): an owner acting from inside. */
+export const SYSTEM_CTX: Ctx = {
+  caller: { userId: '00000000-0000-0000-0000-000000000000', role: 'owner', sessionId: '', verified: true },
+  client: { userAgent: 'usher', ip: '' },
+};
 
 /**
  * At startup: when no owner exists, create one from USHER_USERS_ADMIN_*. Replicas racing here are
@@ -21,14 +28,8 @@ export async function ensureOwner(
 ): Promise<'created' | 'exists'> {
   if ((await repo.countByRole('owner')) > 0) return 'exists';
   const generated = settings.password ? undefined : randomBytes(18).toString('base64url');
-  const ownerCaller = {
-    userId: '00000000-0000-0000-0000-000000000000',
-    role: 'owner' as const,
-    sessionId: '',
-    verified: true,
-  };
   try {
-    await service.register(ownerCaller, {
+    await service.register(SYSTEM_CTX, {
       firstName: '',
       lastName: '',
       email: settings.email,

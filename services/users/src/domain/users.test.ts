@@ -3,25 +3,27 @@ import {
   AuthenticationError,
   AuthorizationError,
   ConflictError,
+  LockedError,
   NotFoundError,
   ValidationError,
 } from '../errors';
-import { AuthorizedUsers } from '../middleware/authorization';
+import { AuthorizedUsers, canAssign, manages } from '../middleware/authorization';
 import type {
-  Caller,
-  ClientMeta,
-  NewUser,
+  AuditLog,
+  AuditRecord,
+  AuthPort,
+  LockoutStore,
+  LockState,
   PasswordHasher,
-  TokenIssuer,
-  TokenPair,
-  User,
   UsersRepository,
-} from '../service';
+} from '../ports';
+import type { Caller, Ctx, NewUser, User } from '../service';
 import { ensureOwner } from './owner';
 import { Users } from './users';
 
-// In-memory fakes: the domain rules, without PostgreSQL or the auth service (test/ covers those).
-class MemoryRepo implements UsersRepository {
+// In-memory fakes: the domain and authorization rules without PostgreSQL or the auth service
+// (test/ covers those for real).
+class MemoryRepo implements Partial<UsersRepository> {
   users = new Map<string, { user: User; hash: string }>();
   async create(user: User, hash: string) {
     for (const { user: u } of this.users.values()) {
@@ -43,42 +45,92 @@ class MemoryRepo implements UsersRepository {
     }
     return null;
   }
+  async secretHashOf(id: string) {
+    return this.users.get(id)?.hash ?? null;
+  }
   async updateSecretHash(id: string, hash: string) {
     this.users.get(id)!.hash = hash;
   }
+  async update(user: User) {
+    this.users.get(user.id)!.user = user;
+    return user;
+  }
   async countByRole(role: RoleName) {
     return [...this.users.values()].filter((u) => u.user.role === role).length;
+  }
+  async lockEnabledOwners() {
+    return [...this.users.values()]
+      .filter((u) => u.user.role === 'owner' && u.user.status === 'enabled')
+      .map((u) => u.user.id);
   }
 }
 
 /** Reversible "hash" that records what it was asked to compare. */
 class FakeHasher implements PasswordHasher {
   compared: string[] = [];
-  constructor(private readonly version = 'v2') {}
   async hash(secret: string) {
-    return `${this.version}:${secret}`;
+    return `v2:${secret}`;
   }
   async compare(secret: string, hash: string) {
     this.compared.push(hash);
     return hash.slice(hash.indexOf(':') + 1) === secret;
   }
   needsRehash(hash: string) {
-    return !hash.startsWith(`${this.version}:`);
+    return !hash.startsWith('v2:');
   }
 }
 
-class FakeTokens implements TokenIssuer {
-  issued: User[] = [];
-  async issue(user: User): Promise<TokenPair> {
-    this.issued.push(user);
-    return { accessToken: `a-${user.id}`, refreshToken: `r-${user.id}`, accessType: 'Bearer' };
+class FakeAuth implements Partial<AuthPort> {
+  issued: string[] = [];
+  revoked: { userId: string; includeApiKeys: boolean }[] = [];
+  async issue(user: User) {
+    this.issued.push(user.id);
+    return {
+      accessToken: `a-${user.id}`,
+      refreshToken: `r-${user.id}`,
+      accessType: 'Bearer',
+      sessionId: 's',
+    };
   }
-  async refresh(token: string): Promise<TokenPair> {
-    return { accessToken: 'a2', refreshToken: `${token}-next`, accessType: 'Bearer' };
+  async revokeUserSessions(userId: string, opts: { includeApiKeys: boolean }) {
+    this.revoked.push({ userId, includeApiKeys: opts.includeApiKeys });
+    return 1;
   }
 }
 
-const client: ClientMeta = { userAgent: 'jest', ip: '127.0.0.1' };
+class MemoryAudit implements Partial<AuditLog> {
+  records: AuditRecord[] = [];
+  async append(r: AuditRecord) {
+    this.records.push(r);
+  }
+}
+
+class MemoryLockout implements LockoutStore {
+  state = new Map<string, LockState>();
+  async lockedUntil(key: string) {
+    const s = this.state.get(key);
+    return s?.lockedUntil && s.lockedUntil > new Date() ? s.lockedUntil : null;
+  }
+  async recordFailure(key: string, policy: { threshold: number; durationMs: number }) {
+    const failures = (this.state.get(key)?.failures ?? 0) + 1;
+    const next = {
+      failures,
+      lockedUntil: failures >= policy.threshold ? new Date(Date.now() + policy.durationMs) : null,
+    };
+    this.state.set(key, next);
+    return next;
+  }
+  async clear(key: string) {
+    this.state.delete(key);
+  }
+}
+
+const client = { userAgent: 'jest', ip: '127.0.0.1' };
+const anon: Ctx = { caller: null, client };
+const as = (role: RoleName, userId = 'c0ffee00-0000-4000-8000-000000000000'): Ctx => ({
+  caller: { userId, role, sessionId: 's', verified: true } satisfies Caller,
+  client,
+});
 const newUser = (over: Partial<NewUser> = {}): NewUser => ({
   firstName: 'Ada',
   lastName: 'Lovelace',
@@ -92,125 +144,147 @@ const newUser = (over: Partial<NewUser> = {}): NewUser => ({
   picture: '',
   ...over,
 });
-const caller = (role: RoleName, userId = 'c0ffee00-0000-4000-8000-000000000000'): Caller => ({
-  userId,
-  role,
-  sessionId: 's',
-  verified: true,
-});
 
 function setup(allowSelfRegister = true) {
   const repo = new MemoryRepo();
   const hasher = new FakeHasher();
-  const tokens = new FakeTokens();
-  const inner = new Users(repo, hasher, tokens, {
-    passRegex: /^.{8,}$/,
-    dummyHash: 'v2:dummy-never-matches',
-  });
-  const svc = new AuthorizedUsers(inner, { allowSelfRegister });
-  return { repo, hasher, tokens, svc };
+  const auth = new FakeAuth();
+  const audit = new MemoryAudit();
+  const lockout = new MemoryLockout();
+  const inner = new Users(
+    {
+      repo: repo as unknown as UsersRepository,
+      hasher,
+      auth: auth as unknown as AuthPort,
+      audit: audit as unknown as AuditLog,
+      lockout,
+      uow: { run: (work) => work() },
+    },
+    {
+      passRegex: /^.{8,}$/,
+      dummyHash: 'v2:dummy-never-matches',
+      lockout: { threshold: 3, windowMs: 60_000, durationMs: 60_000 },
+    },
+  );
+  const svc = new AuthorizedUsers(inner, repo as unknown as UsersRepository, { allowSelfRegister });
+  return { repo, hasher, auth, audit, lockout, svc };
 }
 
+describe('roles', () => {
+  it('admins manage viewers and editors; owners manage everyone', () => {
+    expect(manages('admin', 'editor')).toBe(true);
+    expect(manages('admin', 'admin')).toBe(false);
+    expect(manages('admin', 'owner')).toBe(false);
+    expect(manages('owner', 'owner')).toBe(true);
+    expect(manages('editor', 'viewer')).toBe(false);
+    expect(canAssign('admin', 'editor')).toBe(true);
+    expect(canAssign('admin', 'admin')).toBe(false);
+    expect(canAssign('owner', 'owner')).toBe(true);
+  });
+});
+
 describe('register', () => {
-  it('stores a hash, never the secret, and returns the user', async () => {
-    const { svc, repo } = setup();
-    const user = await svc.register(null, newUser());
-    expect(user).toMatchObject({
-      email: 'ada@example.com',
-      username: 'ada',
-      role: 'viewer',
-      status: 'enabled',
-    });
+  it('stores a hash, never the secret, and audits the creation', async () => {
+    const { svc, repo, audit } = setup();
+    const user = await svc.register(anon, newUser());
     expect(JSON.stringify(user)).not.toContain('correct horse');
     expect(repo.users.get(user.id)!.hash).toBe('v2:correct horse');
+    expect(audit.records).toEqual([
+      expect.objectContaining({ type: 'user_created', targetId: user.id, outcome: 'success' }),
+    ]);
+    expect(JSON.stringify(audit.records)).not.toContain('correct horse');
   });
 
   it('refuses a secret that breaks the password policy, naming the field', async () => {
     const { svc } = setup();
-    await expect(svc.register(null, newUser({ secret: 'short' }))).rejects.toThrow(ValidationError);
-    await expect(svc.register(null, newUser({ secret: 'short' }))).rejects.toThrow(/credentials\.secret/);
-    await expect(svc.register(null, newUser({ secret: 'x'.repeat(73) }))).rejects.toThrow(/72 bytes/);
+    await expect(svc.register(anon, newUser({ secret: 'short' }))).rejects.toThrow(ValidationError);
+    await expect(svc.register(anon, newUser({ secret: 'short' }))).rejects.toThrow(/credentials\.secret/);
+    await expect(svc.register(anon, newUser({ secret: 'x'.repeat(73) }))).rejects.toThrow(/72 bytes/);
   });
 
-  it('makes every self-registered user an enabled viewer whatever the body says', async () => {
+  it('makes every self-registered user an enabled viewer; admins give viewer/editor; owners any role', async () => {
     const { svc } = setup();
-    const user = await svc.register(null, newUser({ role: 'owner', status: 'disabled' }));
-    expect(user.role).toBe('viewer');
-    expect(user.status).toBe('enabled');
-    const other = await svc.register(
-      caller('editor'),
-      newUser({ email: 'b@example.com', username: 'bob', role: 'admin' }),
-    );
-    expect(other.role).toBe('viewer');
-  });
-
-  it('lets admins assign roles up to their own', async () => {
-    const { svc } = setup();
-    const editor = await svc.register(caller('admin'), newUser({ role: 'editor' }));
-    expect(editor.role).toBe('editor');
+    expect(await svc.register(anon, newUser({ role: 'owner', status: 'disabled' }))).toMatchObject({
+      role: 'viewer',
+      status: 'enabled',
+    });
+    expect(
+      (await svc.register(as('editor'), newUser({ email: 'b@x.io', username: 'b', role: 'admin' }))).role,
+    ).toBe('viewer');
+    expect(
+      (await svc.register(as('admin'), newUser({ email: 'c@x.io', username: 'c', role: 'editor' }))).role,
+    ).toBe('editor');
     await expect(
-      svc.register(caller('admin'), newUser({ email: 'o@example.com', username: 'o', role: 'owner' })),
+      svc.register(as('admin'), newUser({ email: 'd@x.io', username: 'd', role: 'admin' })),
     ).rejects.toThrow(AuthorizationError);
-    const owner = await svc.register(
-      caller('owner'),
-      newUser({ email: 'o@example.com', username: 'o', role: 'owner' }),
-    );
-    expect(owner.role).toBe('owner');
+    expect(
+      (await svc.register(as('owner'), newUser({ email: 'e@x.io', username: 'e', role: 'owner' }))).role,
+    ).toBe('owner');
   });
 
-  it('with self-registration off: 401 for anonymous callers, 403 for non-admins, admins still can', async () => {
+  it('with self-registration off: 401 for anonymous callers, 403 for non-admins', async () => {
     const { svc } = setup(false);
-    await expect(svc.register(null, newUser())).rejects.toThrow(AuthenticationError);
-    await expect(svc.register(caller('editor'), newUser())).rejects.toThrow(AuthorizationError);
-    await expect(svc.register(caller('admin'), newUser())).resolves.toMatchObject({ username: 'ada' });
+    await expect(svc.register(anon, newUser())).rejects.toThrow(AuthenticationError);
+    await expect(svc.register(as('editor'), newUser())).rejects.toThrow(AuthorizationError);
+    await expect(svc.register(as('admin'), newUser())).resolves.toMatchObject({ username: 'ada' });
   });
 });
 
 describe('issueToken', () => {
   it('signs in by email or username, case-insensitively', async () => {
-    const { svc, tokens } = setup();
-    const user = await svc.register(null, newUser());
-    await expect(svc.issueToken('ADA@example.com', 'correct horse', client)).resolves.toMatchObject({
-      accessType: 'Bearer',
-    });
-    await expect(svc.issueToken('Ada', 'correct horse', client)).resolves.toMatchObject({
-      accessToken: `a-${user.id}`,
-    });
-    expect(tokens.issued).toHaveLength(2);
+    const { svc, auth } = setup();
+    const user = await svc.register(anon, newUser());
+    await svc.issueToken(anon, 'ADA@example.com', 'correct horse');
+    await svc.issueToken(anon, 'Ada', 'correct horse');
+    expect(auth.issued).toEqual([user.id, user.id]);
   });
 
   it('fails the same way for a wrong secret, an unknown identity and a disabled account', async () => {
     const { svc, repo, hasher } = setup();
-    const user = await svc.register(null, newUser());
-    const wrong = await svc.issueToken('ada', 'wrong secret', client).catch((e) => e);
-    const unknown = await svc.issueToken('nobody', 'wrong secret', client).catch((e) => e);
+    const user = await svc.register(anon, newUser());
+    const wrong = await svc.issueToken(anon, 'ada', 'wrong secret').catch((e) => e);
+    const unknown = await svc.issueToken(anon, 'nobody', 'wrong secret').catch((e) => e);
     repo.users.get(user.id)!.user = { ...user, status: 'disabled' };
-    const disabled = await svc.issueToken('ada', 'correct horse', client).catch((e) => e);
+    const disabled = await svc.issueToken(anon, 'ada', 'correct horse').catch((e) => e);
     for (const e of [wrong, unknown, disabled]) {
       expect(e).toBeInstanceOf(AuthenticationError);
       expect(e.message).toBe('invalid identity or secret');
     }
-    // The unknown identity was still compared, against the dummy hash.
     expect(hasher.compared).toContain('v2:dummy-never-matches');
+  });
+
+  it('locks after the threshold, known or unknown identity alike, even for the right secret', async () => {
+    const { svc, audit } = setup();
+    await svc.register(anon, newUser());
+    for (const identity of ['ada', 'ghost']) {
+      for (let i = 0; i < 3; i++)
+        await expect(svc.issueToken(anon, identity, 'nope-nope')).rejects.toThrow(AuthenticationError);
+      const locked = await svc.issueToken(anon, identity, 'correct horse').catch((e) => e);
+      expect(locked).toBeInstanceOf(LockedError);
+      expect(locked.retryAfter).toBeGreaterThan(0);
+    }
+    expect(audit.records.filter((r) => r.type === 'locked')).toHaveLength(2);
   });
 
   it('rehashes a secret stored with old settings after a successful sign-in', async () => {
     const { svc, repo } = setup();
-    const user = await svc.register(null, newUser());
+    const user = await svc.register(anon, newUser());
     repo.users.get(user.id)!.hash = 'v1:correct horse';
-    await svc.issueToken('ada', 'correct horse', client);
+    await svc.issueToken(anon, 'ada', 'correct horse');
     expect(repo.users.get(user.id)!.hash).toBe('v2:correct horse');
   });
 });
 
-describe('view', () => {
-  it('shows users their own account and admins anyone; others get 403, unknown ids 404', async () => {
-    const { svc } = setup();
-    const ada = await svc.register(null, newUser());
-    await expect(svc.viewProfile(caller('viewer', ada.id))).resolves.toMatchObject({ id: ada.id });
-    await expect(svc.view(caller('viewer'), ada.id)).rejects.toThrow(AuthorizationError);
-    await expect(svc.view(caller('admin'), ada.id)).resolves.toMatchObject({ id: ada.id });
-    await expect(svc.view(caller('admin'), '00000000-0000-4000-8000-000000000009')).rejects.toThrow(
+describe('changes', () => {
+  it('revokes sessions on role change (keys too when demoted) and refuses to remove the last owner', async () => {
+    const { svc, auth } = setup();
+    const owner = await svc.register(as('owner'), newUser({ role: 'owner', email: 'o@x.io', username: 'o' }));
+    const ada = await svc.register(as('owner'), newUser({ role: 'editor' }));
+    await svc.updateRole(as('owner'), ada.id, 'viewer');
+    expect(auth.revoked).toEqual([{ userId: ada.id, includeApiKeys: true }]);
+    await expect(svc.updateRole(as('owner', owner.id), owner.id, 'admin')).rejects.toThrow(ConflictError);
+    await expect(svc.disable(as('owner', owner.id), owner.id)).rejects.toThrow(/last enabled owner/);
+    await expect(svc.view(as('admin'), '00000000-0000-4000-8000-000000000009')).rejects.toThrow(
       NotFoundError,
     );
   });
@@ -221,14 +295,13 @@ describe('ensureOwner', () => {
     const { svc, repo } = setup(false);
     const announced: string[] = [];
     const settings = { email: 'admin@example.com', username: 'admin' };
-    await expect(ensureOwner(repo, svc, settings, (p) => announced.push(p))).resolves.toBe('created');
-    await expect(ensureOwner(repo, svc, settings, (p) => announced.push(p))).resolves.toBe('exists');
+    const r = repo as unknown as UsersRepository;
+    await expect(ensureOwner(r, svc, settings, (p) => announced.push(p))).resolves.toBe('created');
+    await expect(ensureOwner(r, svc, settings, (p) => announced.push(p))).resolves.toBe('exists');
     expect(announced).toHaveLength(1);
     expect(announced[0]!.length).toBeGreaterThanOrEqual(24);
-    await expect(svc.issueToken('admin', announced[0]!, client)).resolves.toMatchObject({
+    await expect(svc.issueToken(anon, 'admin', announced[0]!)).resolves.toMatchObject({
       accessType: 'Bearer',
     });
-    const owner = (await repo.findCredentials('admin'))!.user;
-    expect(owner.role).toBe('owner');
   });
 });

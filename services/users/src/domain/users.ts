@@ -1,89 +1,99 @@
-import { randomUUID } from 'crypto';
-import { invalidCredentials, NotFoundError, ValidationError } from '../errors';
+import type { RoleName } from '@usher/contracts';
+import type { AuditLog, AuthPort, LockoutStore, PasswordHasher, UnitOfWork, UsersRepository } from '../ports';
 import type {
-  Caller,
-  ClientMeta,
+  ApiKeyInfo,
+  AuditEntry,
+  AuditQuery,
+  Ctx,
+  ListQuery,
+  NewApiKey,
   NewUser,
-  PasswordHasher,
-  TokenIssuer,
+  Page,
+  ProfilePatch,
+  SearchPage,
+  SearchQuery,
+  SessionInfo,
   TokenPair,
   User,
-  UsersRepository,
   UsersService,
 } from '../service';
+import { Access } from './access';
+import { Accounts } from './accounts';
 
 export interface UsersOptions {
   /** USHER_USERS_PASS_REGEX */
   passRegex: RegExp;
   /** A hash of a random secret made with the live settings: unknown identities are compared against it. */
   dummyHash: string;
+  lockout: { threshold: number; windowMs: number; durationMs: number };
 }
 
-/** The plain users domain: no HTTP, no SQL, no authorization (see middleware/authorization.ts). */
+export interface UsersDeps {
+  repo: UsersRepository;
+  hasher: PasswordHasher;
+  auth: AuthPort;
+  audit: AuditLog;
+  lockout: LockoutStore;
+  uow: UnitOfWork;
+}
+
+/**
+ * The plain users domain: no HTTP, no SQL, no authorization (middleware/authorization.ts). Accounts
+ * (domain/accounts.ts) and access (domain/access.ts) hold the logic; this class is the one
+ * UsersService they make together.
+ */
 export class Users implements UsersService {
-  constructor(
-    private readonly repo: UsersRepository,
-    private readonly hasher: PasswordHasher,
-    private readonly tokens: TokenIssuer,
-    private readonly options: UsersOptions,
-  ) {}
+  private readonly accounts: Accounts;
+  private readonly access: Access;
 
-  async register(caller: Caller | null, input: NewUser): Promise<User> {
-    this.checkSecret(input.secret);
-    const now = new Date();
-    const user: User = {
-      id: randomUUID(),
-      firstName: input.firstName,
-      lastName: input.lastName,
-      email: input.email,
-      username: input.username,
-      role: input.role,
-      status: input.status,
-      tags: input.tags,
-      metadata: input.metadata,
-      picture: input.picture,
-      verifiedAt: null,
-      createdAt: now,
-      updatedAt: null,
-      updatedBy: caller?.userId ?? null,
-    };
-    return this.repo.create(user, await this.hasher.hash(input.secret));
+  constructor(deps: UsersDeps, options: UsersOptions) {
+    this.accounts = new Accounts(deps.repo, deps.hasher, deps.auth, deps.audit, deps.uow, {
+      passRegex: options.passRegex,
+    });
+    this.access = new Access(deps.repo, deps.hasher, deps.auth, deps.audit, deps.lockout, deps.uow, options);
   }
 
-  async issueToken(identity: string, secret: string, client: ClientMeta): Promise<TokenPair> {
-    const found = await this.repo.findCredentials(identity);
-    // Unknown identities still pay for one bcrypt comparison so timing does not tell them apart.
-    const ok = await this.hasher.compare(secret, found?.secretHash ?? this.options.dummyHash);
-    if (!found || !ok || found.user.status !== 'enabled') throw invalidCredentials();
-    if (this.hasher.needsRehash(found.secretHash)) {
-      await this.repo.updateSecretHash(found.user.id, await this.hasher.hash(secret));
-    }
-    return this.tokens.issue(found.user, client, 'password');
+  register = (ctx: Ctx, user: NewUser): Promise<User> => this.accounts.register(ctx, user);
+  issueToken = (ctx: Ctx, identity: string, secret: string): Promise<TokenPair> =>
+    this.access.issueToken(ctx, identity, secret);
+  refreshToken = (ctx: Ctx, token: string): Promise<TokenPair> => this.access.refreshToken(ctx, token);
+  signOut = (ctx: Ctx): Promise<void> => this.access.signOut(ctx);
+  viewProfile = (ctx: Ctx): Promise<User> => this.accounts.load(ctx.caller!.userId);
+  view = (ctx: Ctx, id: string): Promise<User> => this.accounts.view(ctx, id);
+  list = (ctx: Ctx, query: ListQuery): Promise<Page<User>> => this.accounts.list(ctx, query);
+  search = (ctx: Ctx, query: SearchQuery): Promise<SearchPage> => this.accounts.search(ctx, query);
+  update = (ctx: Ctx, id: string, patch: ProfilePatch): Promise<User> => this.accounts.update(ctx, id, patch);
+  updateEmail = (ctx: Ctx, id: string, email: string): Promise<User> =>
+    this.accounts.updateEmail(ctx, id, email);
+  updateUsername = (ctx: Ctx, id: string, username: string): Promise<User> =>
+    this.accounts.updateUsername(ctx, id, username);
+  updatePicture = (ctx: Ctx, id: string, picture: string): Promise<User> =>
+    this.accounts.updatePicture(ctx, id, picture);
+  updateTags = (ctx: Ctx, id: string, tags: string[]): Promise<User> =>
+    this.accounts.updateTags(ctx, id, tags);
+  updateRole = (ctx: Ctx, id: string, role: RoleName): Promise<User> =>
+    this.accounts.updateRole(ctx, id, role);
+  setSecret = (ctx: Ctx, id: string, secret: string): Promise<User> =>
+    this.accounts.setSecret(ctx, id, secret);
+  enable = (ctx: Ctx, id: string): Promise<User> => this.accounts.enable(ctx, id);
+  disable = (ctx: Ctx, id: string): Promise<User> => this.accounts.disable(ctx, id);
+  remove = (ctx: Ctx, id: string): Promise<void> => this.accounts.remove(ctx, id);
+  purgeDeleted = (ctx: Ctx, before: Date): Promise<number> => this.accounts.purgeDeleted(ctx, before);
+  unlock = (ctx: Ctx, id: string): Promise<void> => this.access.unlock(ctx, id);
+  listSessions = (ctx: Ctx, userId: string): Promise<SessionInfo[]> => this.access.listSessions(ctx, userId);
+  revokeSession = (ctx: Ctx, userId: string, id: string): Promise<void> =>
+    this.access.revokeSession(ctx, userId, id);
+  revokeSessions = (ctx: Ctx, userId: string): Promise<number> => this.access.revokeSessions(ctx, userId);
+  listKeys = (ctx: Ctx): Promise<ApiKeyInfo[]> => this.access.listKeys(ctx);
+  revokeKey = (ctx: Ctx, id: string): Promise<void> => this.access.revokeKey(ctx, id);
+  listAudit = (ctx: Ctx, query: AuditQuery): Promise<Page<AuditEntry>> => this.access.listAudit(ctx, query);
+
+  async changeSecret(ctx: Ctx, oldSecret: string, newSecret: string): Promise<User> {
+    const id = ctx.caller!.userId;
+    await this.access.verifySecret(id, oldSecret);
+    return this.accounts.setSecret(ctx, id, newSecret, 'self');
   }
 
-  refreshToken(refreshToken: string, client: ClientMeta): Promise<TokenPair> {
-    return this.tokens.refresh(refreshToken, client);
-  }
-
-  viewProfile(caller: Caller): Promise<User> {
-    return this.view(caller, caller.userId);
-  }
-
-  async view(_caller: Caller, id: string): Promise<User> {
-    const user = await this.repo.findById(id);
-    if (!user) throw new NotFoundError('user not found');
-    return user;
-  }
-
-  private checkSecret(secret: string) {
-    // bcrypt reads only the first 72 bytes: a longer secret would silently be cut.
-    if (Buffer.byteLength(secret) > 72)
-      throw new ValidationError('must be at most 72 bytes', 'credentials.secret');
-    if (!this.options.passRegex.test(secret)) {
-      throw new ValidationError(
-        `does not meet the password policy ${this.options.passRegex.source}`,
-        'credentials.secret',
-      );
-    }
-  }
+  createKey = (ctx: Ctx, name: string, expiresInSeconds: number): Promise<NewApiKey> =>
+    this.access.createKey(ctx, name, expiresInSeconds);
 }

@@ -2,10 +2,12 @@ import { randomUUID } from 'crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import type { AuthClient } from '@usher/auth-client';
 import { requestMetrics, type Logger, type Registry } from '@usher/telemetry';
-import type { UsersService } from '../service';
+import type { Caller, UsersService } from '../service';
+import { accessRoutes } from './access-routes';
+import { AUTH_DISABLED_WARNING, authenticator } from './context';
 import { errorHandler, sendError } from './errors';
 import { healthInfo } from './health';
-import { usersRouter } from './routes';
+import { accountRoutes } from './routes';
 
 export interface HttpAppDeps {
   service: UsersService;
@@ -13,6 +15,10 @@ export interface HttpAppDeps {
   logger: Logger;
   registry: Registry;
   instanceId: string;
+  /** USHER_REQUIRE_AUTHENTICATION */
+  requireAuthentication: boolean;
+  /** Who anonymous requests act as when authentication is off. */
+  owner: () => Promise<Caller>;
 }
 
 /** Request id in and out, one access-log line and one metrics sample per request. */
@@ -44,20 +50,58 @@ function observe(logger: Logger, registry: Registry): RequestHandler {
   };
 }
 
+class NulError extends Error {
+  readonly status = 400;
+  readonly type = 'entity.nul';
+}
+
+function refuseNul(_req: unknown, _res: unknown, buf: Buffer) {
+  if (buf.includes('\\u0000')) throw new NulError('request body contains a NUL character');
+}
+
+const hasNul = (v: unknown): boolean =>
+  typeof v === 'string'
+    ? v.includes('\0')
+    : Array.isArray(v)
+      ? v.some(hasNul)
+      : v && typeof v === 'object'
+        ? Object.values(v).some(hasNul)
+        : false;
+
+const refuseNulInQuery: RequestHandler = (req, res, next) => {
+  if (hasNul(req.query) || hasNul(req.params))
+    return sendError(res, 400, 'invalid_request', 'query contains a NUL character');
+  next();
+};
+
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   // Behind the gateway, the client address comes from X-Forwarded-For set by a private-network proxy.
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(observe(deps.logger, deps.registry));
+  if (!deps.requireAuthentication) {
+    app.use((_req, res, next) => {
+      res.setHeader('Warning', AUTH_DISABLED_WARNING);
+      next();
+    });
+  }
   app.get('/health', (_req, res) => {
     res.type('application/health+json').json(healthInfo(deps.instanceId));
   });
   app.get('/metrics', async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
-  app.use(express.json({ limit: '100kb', strict: true }));
-  app.use(usersRouter(deps.service, deps.auth));
+  // PostgreSQL text cannot hold NUL: refuse it at the edge rather than fail in the database.
+  app.use(express.json({ limit: '100kb', strict: true, verify: refuseNul }));
+  app.use(refuseNulInQuery);
+  const authn = authenticator(deps.auth, {
+    requireAuthentication: deps.requireAuthentication,
+    owner: deps.owner,
+  });
+  // Access routes first: /users/sessions and /users/keys must not be read as /users/{id}.
+  app.use(accessRoutes(deps.service, authn));
+  app.use(accountRoutes(deps.service, authn));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'route not found'));
   app.use(errorHandler(deps.logger));
   return app;

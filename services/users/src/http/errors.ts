@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from '@usher/telemetry';
-import { UsherError, ValidationError, type ErrorKind } from '../errors';
+import { LockedError, UsherError, ValidationError, type ErrorKind } from '../errors';
 
 // The only place HTTP statuses are chosen for domain errors.
 const statusOf: Record<ErrorKind, number> = {
@@ -33,6 +33,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof ZodError) err = fromZod(err);
     if (err instanceof UsherError) {
       if (err.kind === 'unavailable') res.setHeader('Retry-After', '1');
+      if (err instanceof LockedError) {
+        res.setHeader('Retry-After', String(err.retryAfter));
+        return res.status(423).json({ error: err.code, message: err.message, retry_after: err.retryAfter });
+      }
       if (err.kind === 'internal') logger.error({ err, path: req.path }, 'internal error');
       const status = statusOf[err.kind];
       return sendError(res, status, err.code, status === 500 ? 'internal server error' : err.message);
@@ -41,6 +45,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const e = err as { type?: string; status?: number };
     if (e.type === 'entity.parse.failed')
       return sendError(res, 400, 'malformed_body', 'request body is not valid JSON');
+    if (e.type === 'entity.nul')
+      return sendError(res, 400, 'invalid_request', 'request body contains a NUL character');
     if (e.type === 'entity.too.large')
       return sendError(res, 413, 'body_too_large', 'request body is too large');
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {

@@ -1,103 +1,206 @@
-import { Router, type Request, type RequestHandler } from 'express';
-import { z } from 'zod';
-import { bearerToken, optionalAuth, requireAuth, type AuthClient } from '@usher/auth-client';
-import { AuthenticationError } from '../errors';
-import type { Caller, ClientMeta, UsersService } from '../service';
-import { toTokenDto, toUserDto } from './encode';
-import { IssueTokenBody, RegisterBody, UserId } from './schemas';
+import { Router } from 'express';
+import type { UsersService } from '../service';
+import { ctxOf, signedInCtx, type Authenticator } from './context';
+import { toPublicUserDto, toUserDto, toUsersPage } from './encode';
+import { handle, requireJson } from './handle';
+import {
+  ChangeSecretBody,
+  EmailBody,
+  IdParam,
+  ListQueryParams,
+  PictureBody,
+  RegisterBody,
+  RoleBody,
+  SearchQueryParams,
+  SetSecretBody,
+  TagsBody,
+  UpdateBody,
+  UsernameBody,
+} from './schemas';
 
-/** The caller put on the request by the auth middleware, in domain terms. */
-export function callerOf(req: Request): Caller {
-  const p = req.principal;
-  if (!p) throw new AuthenticationError('missing bearer token');
-  return { userId: p.userId, role: p.role, sessionId: p.sessionId, verified: p.verified };
-}
+/** Accounts: the Magistrala users paths. Thin edge: decode + validate, call the service, encode. */
+export function accountRoutes(svc: UsersService, authn: Authenticator): Router {
+  const r = Router();
+  const ok = (body: object) => ({ status: 200, body });
 
-export function clientOf(req: Request): ClientMeta {
-  return { userAgent: (req.get('user-agent') ?? '').slice(0, 512), ip: req.ip ?? '' };
-}
-
-/** Wraps an async handler: express 5 forwards rejections to the error handler. */
-type Handler = (req: Request) => Promise<{ status: number; body: unknown; location?: string }>;
-const handle =
-  (fn: Handler): RequestHandler =>
-  async (req, res) => {
-    const out = await fn(req);
-    if (out.location) res.location(out.location);
-    res.status(out.status).json(out.body);
-  };
-
-/** Bodies are JSON only: anything else is refused with 415 before it is read. */
-const requireJson: RequestHandler = (req, res, next) => {
-  if (!req.is('application/json')) {
-    res.status(415).json({ error: 'unsupported_media_type', message: 'send the body as application/json' });
-    return;
-  }
-  next();
-};
-
-/** Thin edge: decode + validate, call the service, encode. */
-export function usersRouter(svc: UsersService, auth: AuthClient): Router {
-  const router = Router();
-  const signedIn = requireAuth(auth);
-
-  router.post(
+  r.post(
     '/users',
     requireJson,
-    optionalAuth(auth),
+    authn.optional,
     handle(async (req) => {
-      const body = RegisterBody.parse(req.body);
-      const user = await svc.register(req.principal ? callerOf(req) : null, {
-        firstName: body.first_name,
-        lastName: body.last_name,
-        email: body.email,
-        username: body.credentials.username,
-        secret: body.credentials.secret,
-        role: body.role,
-        status: body.status,
-        tags: body.tags,
-        metadata: body.metadata,
-        picture: body.picture,
+      const b = RegisterBody.parse(req.body);
+      const user = await svc.register(ctxOf(req), {
+        firstName: b.first_name,
+        lastName: b.last_name,
+        email: b.email,
+        username: b.credentials.username,
+        secret: b.credentials.secret,
+        role: b.role,
+        status: b.status,
+        tags: b.tags,
+        metadata: b.metadata,
+        picture: b.picture,
       });
       return { status: 201, body: toUserDto(user), location: `/users/${user.id}` };
     }),
   );
 
-  router.post(
-    '/users/tokens/issue',
-    requireJson,
+  r.get(
+    '/users',
+    authn.required,
     handle(async (req) => {
-      const body = IssueTokenBody.parse(req.body);
-      return {
-        status: 201,
-        body: toTokenDto(await svc.issueToken(body.identity, body.secret, clientOf(req))),
-      };
+      const q = ListQueryParams.parse(req.query);
+      const page = await svc.list(signedInCtx(req), {
+        offset: q.offset,
+        limit: q.limit,
+        status: q.status,
+        email: q.email,
+        username: q.username,
+        firstName: q.first_name,
+        lastName: q.last_name,
+        tags: q.tags,
+        metadata: q.metadata,
+        role: q.role,
+        order: q.order,
+        dir: q.dir,
+        createdFrom: q.created_from,
+        createdTo: q.created_to,
+        onlyTotal: q.only_total,
+      });
+      if (q.only_total) return ok({ total: page.total, offset: page.offset, limit: page.limit });
+      return ok(toUsersPage(page));
     }),
   );
 
-  router.post(
-    '/users/tokens/refresh',
+  r.get(
+    '/users/search',
+    authn.required,
     handle(async (req) => {
-      const token = bearerToken(req);
-      if (!token) throw new AuthenticationError('missing refresh token: send it as a bearer token');
-      return { status: 201, body: toTokenDto(await svc.refreshToken(token, clientOf(req))) };
+      const q = SearchQueryParams.parse(req.query);
+      const page = await svc.search(signedInCtx(req), {
+        offset: q.offset,
+        limit: q.limit,
+        id: q.id,
+        email: q.email,
+        username: q.username,
+        firstName: q.first_name,
+        lastName: q.last_name,
+      });
+      return ok(toUsersPage(page, page.publicOnly ? toPublicUserDto : toUserDto));
     }),
   );
 
-  router.get(
+  r.get(
     '/users/profile',
-    signedIn,
-    handle(async (req) => ({ status: 200, body: toUserDto(await svc.viewProfile(callerOf(req))) })),
+    authn.required,
+    handle(async (req) => ok(toUserDto(await svc.viewProfile(signedInCtx(req))))),
   );
 
-  router.get(
-    '/users/:id',
-    signedIn,
+  r.patch(
+    '/users/secret',
+    requireJson,
+    authn.required,
     handle(async (req) => {
-      const { id } = z.object({ id: UserId }).parse(req.params);
-      return { status: 200, body: toUserDto(await svc.view(callerOf(req), id)) };
+      const b = ChangeSecretBody.parse(req.body);
+      return ok(toUserDto(await svc.changeSecret(signedInCtx(req), b.old_secret, b.new_secret)));
     }),
   );
 
-  return router;
+  r.get(
+    '/users/:id',
+    authn.required,
+    handle(async (req) => ok(toUserDto(await svc.view(signedInCtx(req), IdParam.parse(req.params).id)))),
+  );
+
+  r.patch(
+    '/users/:id',
+    requireJson,
+    authn.required,
+    handle(async (req) => {
+      const { id } = IdParam.parse(req.params);
+      const b = UpdateBody.parse(req.body);
+      const user = await svc.update(signedInCtx(req), id, {
+        firstName: b.first_name,
+        lastName: b.last_name,
+        metadata: b.metadata,
+        tags: b.tags,
+        picture: b.picture,
+      });
+      return ok(toUserDto(user));
+    }),
+  );
+
+  // PATCH /users/{id}/<field>: one field each, as in the seed.
+  const field = <T>(
+    path: string,
+    parse: (body: unknown) => T,
+    call: (ctx: ReturnType<typeof signedInCtx>, id: string, v: T) => Promise<object>,
+  ) =>
+    r.patch(
+      `/users/:id/${path}`,
+      requireJson,
+      authn.required,
+      handle(async (req) => {
+        const { id } = IdParam.parse(req.params);
+        const value = parse(req.body);
+        return ok(await call(signedInCtx(req), id, value));
+      }),
+    );
+  field(
+    'email',
+    (b) => EmailBody.parse(b).email,
+    async (c, id, v) => toUserDto(await svc.updateEmail(c, id, v)),
+  );
+  field(
+    'username',
+    (b) => UsernameBody.parse(b).username,
+    async (c, id, v) => toUserDto(await svc.updateUsername(c, id, v)),
+  );
+  field(
+    'picture',
+    (b) => PictureBody.parse(b).picture,
+    async (c, id, v) => toUserDto(await svc.updatePicture(c, id, v)),
+  );
+  field(
+    'tags',
+    (b) => TagsBody.parse(b).tags,
+    async (c, id, v) => toUserDto(await svc.updateTags(c, id, v)),
+  );
+  field(
+    'role',
+    (b) => RoleBody.parse(b).role,
+    async (c, id, v) => toUserDto(await svc.updateRole(c, id, v)),
+  );
+  field(
+    'secret',
+    (b) => SetSecretBody.parse(b).new_secret,
+    async (c, id, v) => toUserDto(await svc.setSecret(c, id, v)),
+  );
+
+  const action = (
+    path: string,
+    call: (ctx: ReturnType<typeof signedInCtx>, id: string) => Promise<object | void>,
+  ) =>
+    r.post(
+      `/users/:id/${path}`,
+      authn.required,
+      handle(async (req) => {
+        const result = await call(signedInCtx(req), IdParam.parse(req.params).id);
+        return result ? ok(result) : { status: 204 };
+      }),
+    );
+  action('enable', async (c, id) => toUserDto(await svc.enable(c, id)));
+  action('disable', async (c, id) => toUserDto(await svc.disable(c, id)));
+  action('unlock', (c, id) => svc.unlock(c, id));
+
+  r.delete(
+    '/users/:id',
+    authn.required,
+    handle(async (req) => {
+      await svc.remove(signedInCtx(req), IdParam.parse(req.params).id);
+      return { status: 204 };
+    }),
+  );
+
+  return r;
 }

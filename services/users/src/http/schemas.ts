@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { parseDuration } from '@usher/config';
 import { ROLE_NAMES, roleName, type RoleName } from '@usher/contracts';
+import { AUDIT_TYPES, ORDER_FIELDS } from '../service';
 
 /** A type error reads "is required" when the field is missing, else what it must be. */
 const expected = (what: string) => ({
@@ -79,3 +81,188 @@ export const IssueTokenBody = z.object({
 });
 
 export const UserId = z.uuid({ error: 'must be a UUID' });
+
+export const IdParam = z.object({ id: UserId });
+
+// Query strings arrive as text: numbers and JSON are parsed here, and every bad value is a 400.
+const intParam = (def: number, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(
+      z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`),
+    )
+    .optional()
+    .transform((v) => v ?? def);
+
+const dateParam = z
+  .string()
+  .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a date or date-time (ISO 8601)')
+  .transform((v) => new Date(v))
+  .optional();
+
+const textParam = z.string().max(254, 'must be at most 254 characters').optional();
+
+const boolParam = z
+  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+const jsonObjectParam = z
+  .string()
+  .transform((v, ctx) => {
+    try {
+      const parsed: unknown = JSON.parse(v);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        return parsed as Record<string, unknown>;
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+    return z.NEVER;
+  })
+  .optional();
+
+export const ListQueryParams = z.strictObject(
+  {
+    offset: intParam(0, 0, 1_000_000_000),
+    limit: intParam(10, 1, 100),
+    status: z
+      .enum(['enabled', 'disabled', 'deleted', 'all'], { error: 'must be enabled, disabled, deleted or all' })
+      .default('enabled'),
+    email: textParam,
+    username: textParam,
+    first_name: textParam,
+    last_name: textParam,
+    tags: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string()).min(1, 'must list at least one tag, comma-separated'))
+      .optional(),
+    metadata: jsonObjectParam,
+    role: z.enum(ROLE_NAMES, { error: `must be one of ${ROLE_NAMES.join(', ')}` }).optional(),
+    order: z.enum(ORDER_FIELDS, { error: `must be one of ${ORDER_FIELDS.join(', ')}` }).default('created_at'),
+    dir: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('desc'),
+    created_from: dateParam,
+    created_to: dateParam,
+    only_total: boolParam,
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown query parameter ${issue.keys.join(', ')}` : undefined,
+  },
+);
+
+export const SearchQueryParams = z
+  .strictObject(
+    {
+      offset: intParam(0, 0, 1_000_000_000),
+      limit: intParam(10, 1, 100),
+      id: UserId.optional(),
+      email: textParam,
+      username: textParam,
+      first_name: textParam,
+      last_name: textParam,
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys' ? `unknown query parameter ${issue.keys.join(', ')}` : undefined,
+    },
+  )
+  .refine((q) => q.id || q.email || q.username || q.first_name || q.last_name, {
+    message: 'give at least one of username, email, first_name, last_name, id',
+  });
+
+export const AuditQueryParams = z.strictObject(
+  {
+    since: dateParam,
+    until: dateParam,
+    type: z.enum(AUDIT_TYPES, { error: 'must be an audit event type' }).optional(),
+    user_id: UserId.optional(),
+    limit: intParam(10, 1, 100),
+    offset: intParam(0, 0, 1_000_000_000),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown query parameter ${issue.keys.join(', ')}` : undefined,
+  },
+);
+
+const tagList = z
+  .array(
+    z.string(expected('a string')).max(256, 'must be at most 256 characters'),
+    expected('a list of strings'),
+  )
+  .max(64, 'at most 64 tags');
+const metadataObject = z.record(z.string(), z.unknown(), expected('a JSON object'));
+const picture = z.string(expected('a string')).max(2048, 'must be at most 2048 characters');
+
+export const UpdateBody = z.strictObject(
+  {
+    first_name: name.optional(),
+    last_name: name.optional(),
+    metadata: metadataObject.optional(),
+    tags: tagList.optional(),
+    picture: picture.optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : 'must be a JSON object',
+  },
+);
+
+export const EmailBody = z.object({ email: Email }, expected('a JSON object'));
+export const UsernameBody = z.object({ username: Username }, expected('a JSON object'));
+export const PictureBody = z.object({ picture: picture }, expected('a JSON object'));
+export const TagsBody = z.object({ tags: tagList }, expected('a JSON object'));
+export const RoleBody = z.object({ role: Role }, expected('a JSON object'));
+export const SetSecretBody = z.object(
+  { new_secret: z.string(expected('a string')).min(1, 'is required') },
+  expected('a JSON object'),
+);
+export const ChangeSecretBody = z.object(
+  {
+    old_secret: z
+      .string(expected('a string'))
+      .min(1, 'is required')
+      .max(1024, 'must be at most 1024 characters'),
+    new_secret: z.string(expected('a string')).min(1, 'is required'),
+  },
+  expected('a JSON object'),
+);
+
+/** `expires_in`: seconds, or a duration such as "720h" / "30m". */
+export const CreateKeyBody = z.object(
+  {
+    name: z
+      .string(expected('a string'))
+      .trim()
+      .min(1, 'is required')
+      .max(100, 'must be at most 100 characters'),
+    expires_in: z
+      .union(
+        [
+          z.number().int().positive(),
+          z.string().regex(/^(\d+(ms|s|m|h))+$/, 'must be seconds or a duration such as 720h'),
+        ],
+        {
+          error: 'must be seconds or a duration such as 720h',
+        },
+      )
+      .optional()
+      .transform((v) =>
+        v === undefined ? 0 : typeof v === 'number' ? v : Math.floor((parseDuration(v) ?? 0) / 1000),
+      )
+      .pipe(z.number().max(366 * 24 * 3600, 'must be at most one year')),
+  },
+  expected('a JSON object'),
+);
+
+export const SessionParams = z.object({ id: z.uuid({ error: 'must be a UUID' }) });
+export const KeyParams = z.object({ id: z.string().regex(/^[\w-]{1,64}$/, 'must be an API key id') });

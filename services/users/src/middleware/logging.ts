@@ -1,50 +1,27 @@
 import type { Logger } from '@usher/telemetry';
 import { UsherError } from '../errors';
-import type { Caller, ClientMeta, NewUser, TokenPair, User, UsersService } from '../service';
+import type { UsersService } from '../service';
+import { around, snake } from './around';
 
-/** One line per domain call: what, who, how long, how it ended. Never secrets or tokens. */
-export class LoggingUsers implements UsersService {
-  constructor(
-    private readonly inner: UsersService,
-    private readonly logger: Logger,
-  ) {}
-
-  private async log<T>(method: string, fields: Record<string, unknown>, work: () => Promise<T>): Promise<T> {
+/**
+ * One line per domain call: which method, who, how long, how it ended. Arguments are never logged
+ * (they may hold secrets); the caller's id comes from the call's context.
+ */
+export function loggingUsers(inner: UsersService, logger: Logger): UsersService {
+  return around(inner, async (method, call) => {
     const started = Date.now();
     try {
-      const result = await work();
-      this.logger.debug({ method, ...fields, ms: Date.now() - started }, `${method} completed`);
+      const result = await call();
+      logger.debug({ method: snake(method), ms: Date.now() - started }, `${snake(method)} completed`);
       return result;
     } catch (error) {
       const kind = error instanceof UsherError ? error.kind : 'internal';
       const level = kind === 'internal' || kind === 'unavailable' ? 'error' : 'info';
-      this.logger[level](
-        { method, ...fields, ms: Date.now() - started, error: (error as Error).message, kind },
-        `${method} failed`,
+      logger[level](
+        { method: snake(method), ms: Date.now() - started, kind, error: (error as Error).message },
+        `${snake(method)} failed`,
       );
       throw error;
     }
-  }
-
-  register(caller: Caller | null, user: NewUser): Promise<User> {
-    return this.log('register', { caller: caller?.userId, role: user.role }, () =>
-      this.inner.register(caller, user),
-    );
-  }
-
-  issueToken(identity: string, secret: string, client: ClientMeta): Promise<TokenPair> {
-    return this.log('issue_token', { ip: client.ip }, () => this.inner.issueToken(identity, secret, client));
-  }
-
-  refreshToken(refreshToken: string, client: ClientMeta): Promise<TokenPair> {
-    return this.log('refresh_token', { ip: client.ip }, () => this.inner.refreshToken(refreshToken, client));
-  }
-
-  viewProfile(caller: Caller): Promise<User> {
-    return this.log('view_profile', { caller: caller.userId }, () => this.inner.viewProfile(caller));
-  }
-
-  view(caller: Caller, id: string): Promise<User> {
-    return this.log('view', { caller: caller.userId, id }, () => this.inner.view(caller, id));
-  }
+  });
 }

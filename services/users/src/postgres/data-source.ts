@@ -1,8 +1,9 @@
 import fs from 'fs';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '@usher/config';
-import { CredentialEntity, UserEntity } from './entities';
+import { AuditEntity, CredentialEntity, LoginAttemptEntity, UserEntity } from './entities';
 import { CreateUsers1763900000000 } from './migrations/1763900000000-create-users';
+import { Accounts1763910000000 } from './migrations/1763910000000-accounts';
 
 /** The PostgreSQL schema that holds every table of the users service. */
 export const SCHEMA = 'users';
@@ -30,12 +31,12 @@ export async function openDatabase(db: DatabaseConfig, poolSize = 10): Promise<D
     type: 'postgres',
     ...pgConnectionOptions(db),
     schema: SCHEMA,
-    entities: [UserEntity, CredentialEntity],
-    migrations: [CreateUsers1763900000000],
+    entities: [UserEntity, CredentialEntity, AuditEntity, LoginAttemptEntity],
+    migrations: [CreateUsers1763900000000, Accounts1763910000000],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     // Raw SQL (migrations, queries) resolves unqualified names in our schema too.
-    extra: { max: poolSize, application_name: 'usher-users', options: `-c search_path=${SCHEMA}` },
+    extra: { max: poolSize, application_name: 'usher-users', options: `-c search_path=${SCHEMA},public` },
   });
   await dataSource.initialize();
   try {

@@ -16,6 +16,7 @@ export interface UserRow {
   created_at: Date;
   updated_at: Date | null;
   updated_by: string | null;
+  deleted_at?: Date | null;
 }
 
 export interface CredentialRow {
@@ -42,6 +43,7 @@ export const UserEntity = new EntitySchema<UserRow>({
     created_at: { type: 'timestamptz' },
     updated_at: { type: 'timestamptz', nullable: true },
     updated_by: { type: 'uuid', nullable: true },
+    deleted_at: { type: 'timestamptz', nullable: true },
   },
 });
 
@@ -52,5 +54,52 @@ export const CredentialEntity = new EntitySchema<CredentialRow>({
     user_id: { type: 'uuid', primary: true },
     secret_hash: { type: 'text' },
     updated_at: { type: 'timestamptz' },
+  },
+});
+
+export interface AuditRow {
+  id: string;
+  type: string;
+  outcome: 'success' | 'failure';
+  actor_id: string | null;
+  target_id: string | null;
+  ip: string;
+  user_agent: string;
+  occurred_at: Date;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsonb: TypeORM's partial types need any here
+  details: Record<string, any>;
+}
+
+export const AuditEntity = new EntitySchema<AuditRow>({
+  name: 'Audit',
+  tableName: 'audit_log',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    type: { type: 'text' },
+    outcome: { type: 'text' },
+    actor_id: { type: 'uuid', nullable: true },
+    target_id: { type: 'uuid', nullable: true },
+    ip: { type: 'text' },
+    user_agent: { type: 'text' },
+    occurred_at: { type: 'timestamptz' },
+    details: { type: 'jsonb' },
+  },
+});
+
+export interface LoginAttemptRow {
+  key: string;
+  failures: number;
+  window_started_at: Date;
+  locked_until: Date | null;
+}
+
+export const LoginAttemptEntity = new EntitySchema<LoginAttemptRow>({
+  name: 'LoginAttempt',
+  tableName: 'login_attempts',
+  columns: {
+    key: { type: 'text', primary: true },
+    failures: { type: 'integer' },
+    window_started_at: { type: 'timestamptz' },
+    locked_until: { type: 'timestamptz', nullable: true },
   },
 });

@@ -1,6 +1,15 @@
 import { roleLevel, roleName, type RoleName } from '@usher/contracts';
 import { ConflictError } from '../errors';
-import { USER_STATUSES, type User, type UserStatus, type UsersRepository } from '../service';
+import type { UsersRepository } from '../ports';
+import {
+  USER_STATUSES,
+  type ListQuery,
+  type Page,
+  type SearchQuery,
+  type User,
+  type UserStatus,
+} from '../service';
+import { listUsers, searchUsers } from './user-queries';
 import { CredentialEntity, UserEntity, type UserRow } from './entities';
 import type { Transactor } from './tx';
 
@@ -63,6 +72,22 @@ export function fromRow(r: UserRow): User {
   };
 }
 
+// User fields -> columns, for partial updates.
+const COLUMN: Partial<Record<keyof User, keyof UserRow>> = {
+  firstName: 'first_name',
+  lastName: 'last_name',
+  email: 'email',
+  username: 'username',
+  role: 'role',
+  status: 'status',
+  tags: 'tags',
+  metadata: 'metadata',
+  picture: 'picture',
+  verifiedAt: 'verified_at',
+  updatedAt: 'updated_at',
+  updatedBy: 'updated_by',
+};
+
 export class PostgresUsersRepository implements UsersRepository {
   constructor(private readonly tx: Transactor) {}
 
@@ -101,6 +126,70 @@ export class PostgresUsersRepository implements UsersRepository {
     const entity = row.entities[0];
     if (!entity) return null;
     return { user: fromRow(entity), secretHash: (row.raw[0] as { secret_hash: string }).secret_hash };
+  }
+
+  async secretHashOf(id: string): Promise<string | null> {
+    const row = await this.tx.manager().getRepository(CredentialEntity).findOneBy({ user_id: id });
+    return row?.secret_hash ?? null;
+  }
+
+  async update(user: User, fields: (keyof User)[]): Promise<User> {
+    const row = toRow(user);
+    const set: Partial<UserRow> = {};
+    for (const f of fields) {
+      const column = COLUMN[f];
+      if (column) (set as Record<string, unknown>)[column] = row[column];
+    }
+    // Soft delete stamps when it happened: the purge counts USHER_USERS_DELETE_AFTER from there.
+    if (fields.includes('status')) set.deleted_at = user.status === 'deleted' ? new Date() : null;
+    try {
+      await this.users().update({ id: user.id }, set);
+    } catch (error) {
+      throw mapDbError(error);
+    }
+    return user;
+  }
+
+  async firstEnabledOwner(): Promise<string | null> {
+    const row = await this.users().findOne({
+      where: { role: roleLevel('owner'), status: statusLevel('enabled') },
+      order: { created_at: 'ASC' },
+    });
+    return row?.id ?? null;
+  }
+
+  async lockEnabledOwners(): Promise<string[]> {
+    const rows: { id: string }[] = await this.tx
+      .manager()
+      .query(`select id from users where role = $1 and status = $2 for update`, [
+        roleLevel('owner'),
+        statusLevel('enabled'),
+      ]);
+    return rows.map((r) => r.id);
+  }
+
+  list(query: ListQuery): Promise<Page<User>> {
+    return listUsers(this.users(), query, fromRow);
+  }
+
+  search(query: SearchQuery, statuses: UserStatus[]): Promise<Page<User>> {
+    return searchUsers(this.users(), query, statuses.map(statusLevel), fromRow);
+  }
+
+  async deletedBefore(before: Date, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.tx
+      .manager()
+      .query(
+        `select id from users where status = $1 and deleted_at < $2 order by deleted_at limit $3 for update skip locked`,
+        [statusLevel('deleted'), before, limit],
+      );
+    return rows.map((r) => r.id);
+  }
+
+  async hardDelete(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = await this.users().delete(ids);
+    return result.affected ?? 0;
   }
 
   async updateSecretHash(id: string, secretHash: string): Promise<void> {

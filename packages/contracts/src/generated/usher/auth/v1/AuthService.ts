@@ -4,13 +4,18 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AuthenticateRequest as _usher_auth_v1_AuthenticateRequest, AuthenticateRequest__Output as _usher_auth_v1_AuthenticateRequest__Output } from '../../../usher/auth/v1/AuthenticateRequest';
 import type { AuthorizeRequest as _usher_auth_v1_AuthorizeRequest, AuthorizeRequest__Output as _usher_auth_v1_AuthorizeRequest__Output } from '../../../usher/auth/v1/AuthorizeRequest';
+import type { CreateApiKeyRequest as _usher_auth_v1_CreateApiKeyRequest, CreateApiKeyRequest__Output as _usher_auth_v1_CreateApiKeyRequest__Output } from '../../../usher/auth/v1/CreateApiKeyRequest';
+import type { CreateApiKeyResponse as _usher_auth_v1_CreateApiKeyResponse, CreateApiKeyResponse__Output as _usher_auth_v1_CreateApiKeyResponse__Output } from '../../../usher/auth/v1/CreateApiKeyResponse';
 import type { GetJwksRequest as _usher_auth_v1_GetJwksRequest, GetJwksRequest__Output as _usher_auth_v1_GetJwksRequest__Output } from '../../../usher/auth/v1/GetJwksRequest';
 import type { IssueRequest as _usher_auth_v1_IssueRequest, IssueRequest__Output as _usher_auth_v1_IssueRequest__Output } from '../../../usher/auth/v1/IssueRequest';
 import type { Jwks as _usher_auth_v1_Jwks, Jwks__Output as _usher_auth_v1_Jwks__Output } from '../../../usher/auth/v1/Jwks';
+import type { ListApiKeysRequest as _usher_auth_v1_ListApiKeysRequest, ListApiKeysRequest__Output as _usher_auth_v1_ListApiKeysRequest__Output } from '../../../usher/auth/v1/ListApiKeysRequest';
+import type { ListApiKeysResponse as _usher_auth_v1_ListApiKeysResponse, ListApiKeysResponse__Output as _usher_auth_v1_ListApiKeysResponse__Output } from '../../../usher/auth/v1/ListApiKeysResponse';
 import type { ListSessionsRequest as _usher_auth_v1_ListSessionsRequest, ListSessionsRequest__Output as _usher_auth_v1_ListSessionsRequest__Output } from '../../../usher/auth/v1/ListSessionsRequest';
 import type { ListSessionsResponse as _usher_auth_v1_ListSessionsResponse, ListSessionsResponse__Output as _usher_auth_v1_ListSessionsResponse__Output } from '../../../usher/auth/v1/ListSessionsResponse';
 import type { Principal as _usher_auth_v1_Principal, Principal__Output as _usher_auth_v1_Principal__Output } from '../../../usher/auth/v1/Principal';
 import type { RefreshRequest as _usher_auth_v1_RefreshRequest, RefreshRequest__Output as _usher_auth_v1_RefreshRequest__Output } from '../../../usher/auth/v1/RefreshRequest';
+import type { RevokeApiKeyRequest as _usher_auth_v1_RevokeApiKeyRequest, RevokeApiKeyRequest__Output as _usher_auth_v1_RevokeApiKeyRequest__Output } from '../../../usher/auth/v1/RevokeApiKeyRequest';
 import type { RevokeResponse as _usher_auth_v1_RevokeResponse, RevokeResponse__Output as _usher_auth_v1_RevokeResponse__Output } from '../../../usher/auth/v1/RevokeResponse';
 import type { RevokeSessionRequest as _usher_auth_v1_RevokeSessionRequest, RevokeSessionRequest__Output as _usher_auth_v1_RevokeSessionRequest__Output } from '../../../usher/auth/v1/RevokeSessionRequest';
 import type { RevokeUserSessionsRequest as _usher_auth_v1_RevokeUserSessionsRequest, RevokeUserSessionsRequest__Output as _usher_auth_v1_RevokeUserSessionsRequest__Output } from '../../../usher/auth/v1/RevokeUserSessionsRequest';
@@ -49,6 +54,21 @@ export interface AuthServiceClient extends grpc.Client {
   authorize(argument: _usher_auth_v1_AuthorizeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
   authorize(argument: _usher_auth_v1_AuthorizeRequest, callback: grpc.requestCallback<_usher_auth_v1_Principal__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Creates an API key; its secret is in this response only. RESOURCE_EXHAUSTED past 100 live keys.
+   */
+  CreateApiKey(argument: _usher_auth_v1_CreateApiKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_CreateApiKeyResponse__Output>): grpc.ClientUnaryCall;
+  CreateApiKey(argument: _usher_auth_v1_CreateApiKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_CreateApiKeyResponse__Output>): grpc.ClientUnaryCall;
+  CreateApiKey(argument: _usher_auth_v1_CreateApiKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_CreateApiKeyResponse__Output>): grpc.ClientUnaryCall;
+  CreateApiKey(argument: _usher_auth_v1_CreateApiKeyRequest, callback: grpc.requestCallback<_usher_auth_v1_CreateApiKeyResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Creates an API key; its secret is in this response only. RESOURCE_EXHAUSTED past 100 live keys.
+   */
+  createApiKey(argument: _usher_auth_v1_CreateApiKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_CreateApiKeyResponse__Output>): grpc.ClientUnaryCall;
+  createApiKey(argument: _usher_auth_v1_CreateApiKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_CreateApiKeyResponse__Output>): grpc.ClientUnaryCall;
+  createApiKey(argument: _usher_auth_v1_CreateApiKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_CreateApiKeyResponse__Output>): grpc.ClientUnaryCall;
+  createApiKey(argument: _usher_auth_v1_CreateApiKeyRequest, callback: grpc.requestCallback<_usher_auth_v1_CreateApiKeyResponse__Output>): grpc.ClientUnaryCall;
+  
   GetJwks(argument: _usher_auth_v1_GetJwksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Jwks__Output>): grpc.ClientUnaryCall;
   GetJwks(argument: _usher_auth_v1_GetJwksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_Jwks__Output>): grpc.ClientUnaryCall;
   GetJwks(argument: _usher_auth_v1_GetJwksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Jwks__Output>): grpc.ClientUnaryCall;
@@ -73,10 +93,25 @@ export interface AuthServiceClient extends grpc.Client {
   issue(argument: _usher_auth_v1_IssueRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
   issue(argument: _usher_auth_v1_IssueRequest, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
   
+  ListApiKeys(argument: _usher_auth_v1_ListApiKeysRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_ListApiKeysResponse__Output>): grpc.ClientUnaryCall;
+  ListApiKeys(argument: _usher_auth_v1_ListApiKeysRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_ListApiKeysResponse__Output>): grpc.ClientUnaryCall;
+  ListApiKeys(argument: _usher_auth_v1_ListApiKeysRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_ListApiKeysResponse__Output>): grpc.ClientUnaryCall;
+  ListApiKeys(argument: _usher_auth_v1_ListApiKeysRequest, callback: grpc.requestCallback<_usher_auth_v1_ListApiKeysResponse__Output>): grpc.ClientUnaryCall;
+  listApiKeys(argument: _usher_auth_v1_ListApiKeysRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_ListApiKeysResponse__Output>): grpc.ClientUnaryCall;
+  listApiKeys(argument: _usher_auth_v1_ListApiKeysRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_ListApiKeysResponse__Output>): grpc.ClientUnaryCall;
+  listApiKeys(argument: _usher_auth_v1_ListApiKeysRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_ListApiKeysResponse__Output>): grpc.ClientUnaryCall;
+  listApiKeys(argument: _usher_auth_v1_ListApiKeysRequest, callback: grpc.requestCallback<_usher_auth_v1_ListApiKeysResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Live sessions of a user, newest first.
+   */
   ListSessions(argument: _usher_auth_v1_ListSessionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_ListSessionsResponse__Output>): grpc.ClientUnaryCall;
   ListSessions(argument: _usher_auth_v1_ListSessionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_ListSessionsResponse__Output>): grpc.ClientUnaryCall;
   ListSessions(argument: _usher_auth_v1_ListSessionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_ListSessionsResponse__Output>): grpc.ClientUnaryCall;
   ListSessions(argument: _usher_auth_v1_ListSessionsRequest, callback: grpc.requestCallback<_usher_auth_v1_ListSessionsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Live sessions of a user, newest first.
+   */
   listSessions(argument: _usher_auth_v1_ListSessionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_ListSessionsResponse__Output>): grpc.ClientUnaryCall;
   listSessions(argument: _usher_auth_v1_ListSessionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_ListSessionsResponse__Output>): grpc.ClientUnaryCall;
   listSessions(argument: _usher_auth_v1_ListSessionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_ListSessionsResponse__Output>): grpc.ClientUnaryCall;
@@ -84,6 +119,8 @@ export interface AuthServiceClient extends grpc.Client {
   
   /**
    * Rotates the refresh token. Presenting a spent refresh token revokes the whole session.
+   * UNAUTHENTICATED failures carry trailing metadata `usher-reason` (refresh_token_reuse, expired,
+   * idle_timeout, session_revoked, invalid) and, when known, `usher-user-id` and `usher-session-id`.
    */
   Refresh(argument: _usher_auth_v1_RefreshRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
   Refresh(argument: _usher_auth_v1_RefreshRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
@@ -91,11 +128,28 @@ export interface AuthServiceClient extends grpc.Client {
   Refresh(argument: _usher_auth_v1_RefreshRequest, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
   /**
    * Rotates the refresh token. Presenting a spent refresh token revokes the whole session.
+   * UNAUTHENTICATED failures carry trailing metadata `usher-reason` (refresh_token_reuse, expired,
+   * idle_timeout, session_revoked, invalid) and, when known, `usher-user-id` and `usher-session-id`.
    */
   refresh(argument: _usher_auth_v1_RefreshRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
   refresh(argument: _usher_auth_v1_RefreshRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
   refresh(argument: _usher_auth_v1_RefreshRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
   refresh(argument: _usher_auth_v1_RefreshRequest, callback: grpc.requestCallback<_usher_auth_v1_Token__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Revoked everywhere within the same bounds as a session.
+   */
+  RevokeApiKey(argument: _usher_auth_v1_RevokeApiKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  RevokeApiKey(argument: _usher_auth_v1_RevokeApiKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  RevokeApiKey(argument: _usher_auth_v1_RevokeApiKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  RevokeApiKey(argument: _usher_auth_v1_RevokeApiKeyRequest, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Revoked everywhere within the same bounds as a session.
+   */
+  revokeApiKey(argument: _usher_auth_v1_RevokeApiKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  revokeApiKey(argument: _usher_auth_v1_RevokeApiKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  revokeApiKey(argument: _usher_auth_v1_RevokeApiKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
+  revokeApiKey(argument: _usher_auth_v1_RevokeApiKeyRequest, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
   
   RevokeSession(argument: _usher_auth_v1_RevokeSessionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
   RevokeSession(argument: _usher_auth_v1_RevokeSessionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_usher_auth_v1_RevokeResponse__Output>): grpc.ClientUnaryCall;
@@ -143,6 +197,11 @@ export interface AuthServiceHandlers extends grpc.UntypedServiceImplementation {
    */
   Authorize: grpc.handleUnaryCall<_usher_auth_v1_AuthorizeRequest__Output, _usher_auth_v1_Principal>;
   
+  /**
+   * Creates an API key; its secret is in this response only. RESOURCE_EXHAUSTED past 100 live keys.
+   */
+  CreateApiKey: grpc.handleUnaryCall<_usher_auth_v1_CreateApiKeyRequest__Output, _usher_auth_v1_CreateApiKeyResponse>;
+  
   GetJwks: grpc.handleUnaryCall<_usher_auth_v1_GetJwksRequest__Output, _usher_auth_v1_Jwks>;
   
   /**
@@ -150,12 +209,24 @@ export interface AuthServiceHandlers extends grpc.UntypedServiceImplementation {
    */
   Issue: grpc.handleUnaryCall<_usher_auth_v1_IssueRequest__Output, _usher_auth_v1_Token>;
   
+  ListApiKeys: grpc.handleUnaryCall<_usher_auth_v1_ListApiKeysRequest__Output, _usher_auth_v1_ListApiKeysResponse>;
+  
+  /**
+   * Live sessions of a user, newest first.
+   */
   ListSessions: grpc.handleUnaryCall<_usher_auth_v1_ListSessionsRequest__Output, _usher_auth_v1_ListSessionsResponse>;
   
   /**
    * Rotates the refresh token. Presenting a spent refresh token revokes the whole session.
+   * UNAUTHENTICATED failures carry trailing metadata `usher-reason` (refresh_token_reuse, expired,
+   * idle_timeout, session_revoked, invalid) and, when known, `usher-user-id` and `usher-session-id`.
    */
   Refresh: grpc.handleUnaryCall<_usher_auth_v1_RefreshRequest__Output, _usher_auth_v1_Token>;
+  
+  /**
+   * Revoked everywhere within the same bounds as a session.
+   */
+  RevokeApiKey: grpc.handleUnaryCall<_usher_auth_v1_RevokeApiKeyRequest__Output, _usher_auth_v1_RevokeResponse>;
   
   RevokeSession: grpc.handleUnaryCall<_usher_auth_v1_RevokeSessionRequest__Output, _usher_auth_v1_RevokeResponse>;
   
@@ -171,10 +242,13 @@ export interface AuthServiceHandlers extends grpc.UntypedServiceImplementation {
 export interface AuthServiceDefinition extends grpc.ServiceDefinition {
   Authenticate: MethodDefinition<_usher_auth_v1_AuthenticateRequest, _usher_auth_v1_Principal, _usher_auth_v1_AuthenticateRequest__Output, _usher_auth_v1_Principal__Output>
   Authorize: MethodDefinition<_usher_auth_v1_AuthorizeRequest, _usher_auth_v1_Principal, _usher_auth_v1_AuthorizeRequest__Output, _usher_auth_v1_Principal__Output>
+  CreateApiKey: MethodDefinition<_usher_auth_v1_CreateApiKeyRequest, _usher_auth_v1_CreateApiKeyResponse, _usher_auth_v1_CreateApiKeyRequest__Output, _usher_auth_v1_CreateApiKeyResponse__Output>
   GetJwks: MethodDefinition<_usher_auth_v1_GetJwksRequest, _usher_auth_v1_Jwks, _usher_auth_v1_GetJwksRequest__Output, _usher_auth_v1_Jwks__Output>
   Issue: MethodDefinition<_usher_auth_v1_IssueRequest, _usher_auth_v1_Token, _usher_auth_v1_IssueRequest__Output, _usher_auth_v1_Token__Output>
+  ListApiKeys: MethodDefinition<_usher_auth_v1_ListApiKeysRequest, _usher_auth_v1_ListApiKeysResponse, _usher_auth_v1_ListApiKeysRequest__Output, _usher_auth_v1_ListApiKeysResponse__Output>
   ListSessions: MethodDefinition<_usher_auth_v1_ListSessionsRequest, _usher_auth_v1_ListSessionsResponse, _usher_auth_v1_ListSessionsRequest__Output, _usher_auth_v1_ListSessionsResponse__Output>
   Refresh: MethodDefinition<_usher_auth_v1_RefreshRequest, _usher_auth_v1_Token, _usher_auth_v1_RefreshRequest__Output, _usher_auth_v1_Token__Output>
+  RevokeApiKey: MethodDefinition<_usher_auth_v1_RevokeApiKeyRequest, _usher_auth_v1_RevokeResponse, _usher_auth_v1_RevokeApiKeyRequest__Output, _usher_auth_v1_RevokeResponse__Output>
   RevokeSession: MethodDefinition<_usher_auth_v1_RevokeSessionRequest, _usher_auth_v1_RevokeResponse, _usher_auth_v1_RevokeSessionRequest__Output, _usher_auth_v1_RevokeResponse__Output>
   RevokeUserSessions: MethodDefinition<_usher_auth_v1_RevokeUserSessionsRequest, _usher_auth_v1_RevokeResponse, _usher_auth_v1_RevokeUserSessionsRequest__Output, _usher_auth_v1_RevokeResponse__Output>
   RotateSigningKey: MethodDefinition<_usher_auth_v1_RotateSigningKeyRequest, _usher_auth_v1_RotateSigningKeyResponse, _usher_auth_v1_RotateSigningKeyRequest__Output, _usher_auth_v1_RotateSigningKeyResponse__Output>

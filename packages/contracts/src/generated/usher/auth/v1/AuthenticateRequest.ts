@@ -2,9 +2,15 @@
 
 
 export interface AuthenticateRequest {
+  /**
+   * An access token or an API key (recognised by its "usher_pat_" prefix).
+   */
   'token'?: (string);
 }
 
 export interface AuthenticateRequest__Output {
+  /**
+   * An access token or an API key (recognised by its "usher_pat_" prefix).
+   */
   'token': (string);
 }

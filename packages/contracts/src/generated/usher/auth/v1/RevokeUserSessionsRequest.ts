@@ -8,6 +8,10 @@ export interface RevokeUserSessionsRequest {
    */
   'except_session_id'?: (string);
   'reason'?: (string);
+  /**
+   * Also revoke every live API key of the user. Without it keys survive, even a revoke-all.
+   */
+  'include_api_keys'?: (boolean);
 }
 
 export interface RevokeUserSessionsRequest__Output {
@@ -17,4 +21,8 @@ export interface RevokeUserSessionsRequest__Output {
    */
   'except_session_id': (string);
   'reason': (string);
+  /**
+   * Also revoke every live API key of the user. Without it keys survive, even a revoke-all.
+   */
+  'include_api_keys': (boolean);
 }

@@ -15,6 +15,7 @@ export interface Token {
   'access_expires_at'?: (number | string | Long);
   'refresh_expires_at'?: (number | string | Long);
   'session_id'?: (string);
+  'user_id'?: (string);
 }
 
 /**
@@ -30,4 +31,5 @@ export interface Token__Output {
   'access_expires_at': (number);
   'refresh_expires_at': (number);
   'session_id': (string);
+  'user_id': (string);
 }

@@ -1,0 +1,152 @@
+import { AuthClientError, type AuthClient } from '@usher/auth-client';
+import { roleFromProto, type RoleName } from '@usher/contracts';
+import {
+  AuthenticationError,
+  ConflictError,
+  NotFoundError,
+  UnavailableError,
+  UsherError,
+  ValidationError,
+} from '../errors';
+import type { AuthPort, RefreshFailure } from '../ports';
+import type { ApiKeyInfo, ClientMeta, NewApiKey, SessionInfo, TokenPair, User } from '../service';
+
+const at = (seconds: number) => new Date(seconds * 1000);
+
+/** The auth service seen from the users domain: calls through the gRPC client, failures as domain errors. */
+export class GrpcAuth implements AuthPort {
+  constructor(private readonly client: AuthClient) {}
+
+  async issue(user: User, client: ClientMeta, method: string): Promise<TokenPair & { sessionId: string }> {
+    const pair = await guard(() =>
+      this.client.issue({
+        userId: user.id,
+        role: user.role,
+        verified: user.verifiedAt !== null,
+        client: { user_agent: client.userAgent, ip: client.ip },
+        method,
+      }),
+    );
+    return {
+      accessToken: pair.accessToken,
+      refreshToken: pair.refreshToken,
+      accessType: pair.accessType,
+      sessionId: pair.sessionId,
+    };
+  }
+
+  async refresh(refreshToken: string, client: ClientMeta): Promise<TokenPair & { userId: string }> {
+    const pair = await guard(() =>
+      this.client.refresh(refreshToken, { user_agent: client.userAgent, ip: client.ip }),
+    );
+    return {
+      accessToken: pair.accessToken,
+      refreshToken: pair.refreshToken,
+      accessType: pair.accessType,
+      userId: pair.userId,
+    };
+  }
+
+  async listSessions(userId: string): Promise<SessionInfo[]> {
+    const sessions = await guard(() => this.client.listSessions(userId));
+    return sessions.map((s) => ({
+      id: s.id,
+      method: s.method,
+      userAgent: s.user_agent,
+      ip: s.ip,
+      createdAt: at(s.created_at),
+      lastUsedAt: at(s.last_used_at),
+      expiresAt: at(s.expires_at),
+      idleExpiresAt: at(s.idle_expires_at),
+    }));
+  }
+
+  async revokeSession(userId: string, sessionId: string, reason: string): Promise<void> {
+    await guard(() => this.client.revokeSession(sessionId, { userId, reason }));
+  }
+
+  revokeUserSessions(userId: string, opts: { reason: string; includeApiKeys: boolean }): Promise<number> {
+    return guard(() =>
+      this.client.revokeUserSessions(userId, { reason: opts.reason, includeApiKeys: opts.includeApiKeys }),
+    );
+  }
+
+  async createApiKey(
+    userId: string,
+    role: RoleName,
+    verified: boolean,
+    name: string,
+    expiresInSeconds: number,
+  ): Promise<NewApiKey> {
+    const k = await guard(() => this.client.createApiKey({ userId, role, verified, name, expiresInSeconds }));
+    return { ...toKeyInfo(k), key: k.key };
+  }
+
+  async listApiKeys(userId: string): Promise<ApiKeyInfo[]> {
+    return (await guard(() => this.client.listApiKeys(userId))).map(toKeyInfo);
+  }
+
+  async revokeApiKey(userId: string, id: string): Promise<void> {
+    await guard(() => this.client.revokeApiKey(id, userId));
+  }
+}
+
+function toKeyInfo(k: {
+  id: string;
+  name: string;
+  role: RoleName | string;
+  createdAt: number;
+  expiresAt: number;
+  lastUsedAt: number;
+}): ApiKeyInfo {
+  return {
+    id: k.id,
+    name: k.name,
+    role:
+      typeof k.role === 'string' && k.role.startsWith('ROLE_') ? roleFromProto(k.role) : (k.role as RoleName),
+    createdAt: at(k.createdAt),
+    expiresAt: at(k.expiresAt),
+    lastUsedAt: k.lastUsedAt ? at(k.lastUsedAt) : null,
+  };
+}
+
+async function guard<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+/** Auth failures -> domain errors; a refused refresh keeps the auth service's explanation for the audit log. */
+export function translate(error: unknown): Error {
+  if (!(error instanceof AuthClientError)) return error as Error;
+  switch (error.kind) {
+    case 'unauthenticated': {
+      const e = new AuthenticationError(error.message || 'invalid or expired token');
+      if (error.reason) {
+        const failure: RefreshFailure = {
+          reason: error.reason,
+          userId: error.userId,
+          sessionId: error.sessionId,
+        };
+        Object.assign(e, { refreshFailure: failure });
+      }
+      return e;
+    }
+    case 'invalid':
+      return new ValidationError(error.message);
+    case 'not_found':
+      return new NotFoundError(error.message || 'not found');
+    case 'unavailable':
+      return new UnavailableError('authentication service is unavailable, try again later');
+    default:
+      if (/limit|exhausted|precondition/i.test(error.message)) return new ConflictError(error.message);
+      return new InternalAuthError(error.message);
+  }
+}
+
+class InternalAuthError extends UsherError {
+  readonly kind = 'internal';
+  readonly code = 'internal';
+}

@@ -1,0 +1,230 @@
+import { randomUUID } from 'crypto';
+import { roleLevel, type RoleName } from '@usher/contracts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import type { AuditLog, AuthPort, PasswordHasher, UnitOfWork, UsersRepository } from '../ports';
+import type {
+  AuditType,
+  Ctx,
+  ListQuery,
+  NewUser,
+  Page,
+  ProfilePatch,
+  SearchPage,
+  SearchQuery,
+  User,
+} from '../service';
+import { audit } from './audit';
+
+export interface AccountsOptions {
+  /** USHER_USERS_PASS_REGEX */
+  passRegex: RegExp;
+}
+
+/** Account lifecycle: create, read, change, disable, delete. No authorization here (middleware/authorization.ts). */
+export class Accounts {
+  constructor(
+    private readonly repo: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly auth: AuthPort,
+    private readonly log: AuditLog,
+    private readonly uow: UnitOfWork,
+    private readonly options: AccountsOptions,
+  ) {}
+
+  checkSecret(secret: string, field = 'credentials.secret') {
+    // bcrypt reads only the first 72 bytes: a longer secret would silently be cut.
+    if (Buffer.byteLength(secret) > 72) throw new ValidationError('must be at most 72 bytes', field);
+    if (!this.options.passRegex.test(secret)) {
+      throw new ValidationError(`does not meet the password policy ${this.options.passRegex.source}`, field);
+    }
+  }
+
+  async register(ctx: Ctx, input: NewUser): Promise<User> {
+    this.checkSecret(input.secret);
+    const hash = await this.hasher.hash(input.secret);
+    const user: User = {
+      id: randomUUID(),
+      firstName: input.firstName,
+      lastName: input.lastName,
+      email: input.email,
+      username: input.username,
+      role: input.role,
+      status: input.status,
+      tags: input.tags,
+      metadata: input.metadata,
+      picture: input.picture,
+      verifiedAt: null,
+      createdAt: new Date(),
+      updatedAt: null,
+      updatedBy: ctx.caller?.userId ?? null,
+    };
+    return this.uow.run(async () => {
+      const created = await this.repo.create(user, hash);
+      await audit(this.log, ctx, 'user_created', created.id, { role: created.role, status: created.status });
+      return created;
+    });
+  }
+
+  async view(_ctx: Ctx, id: string): Promise<User> {
+    const user = await this.repo.findById(id);
+    if (!user) throw new NotFoundError('user not found');
+    return user;
+  }
+
+  list(_ctx: Ctx, query: ListQuery): Promise<Page<User>> {
+    return this.repo.list(query);
+  }
+
+  async search(_ctx: Ctx, query: SearchQuery): Promise<SearchPage> {
+    const full = query.scope === 'full';
+    return {
+      ...(await this.repo.search(query, full ? ['enabled', 'disabled'] : ['enabled'])),
+      publicOnly: !full,
+    };
+  }
+
+  update(ctx: Ctx, id: string, patch: ProfilePatch): Promise<User> {
+    const fields = (Object.keys(patch) as (keyof ProfilePatch)[]).filter((k) => patch[k] !== undefined);
+    if (fields.length === 0)
+      return Promise.reject(
+        new ValidationError('nothing to update: send first_name, last_name, metadata, tags or picture'),
+      );
+    return this.change(ctx, id, 'user_updated', (u) => Object.assign(u, pick(patch, fields)), fields);
+  }
+
+  updateEmail(ctx: Ctx, id: string, email: string): Promise<User> {
+    return this.change(ctx, id, 'email_changed', (u) => (u.email = email), ['email']);
+  }
+
+  updateUsername(ctx: Ctx, id: string, username: string): Promise<User> {
+    return this.change(ctx, id, 'username_changed', (u) => (u.username = username), ['username']);
+  }
+
+  updatePicture(ctx: Ctx, id: string, picture: string): Promise<User> {
+    return this.change(ctx, id, 'picture_changed', (u) => (u.picture = picture), ['picture']);
+  }
+
+  updateTags(ctx: Ctx, id: string, tags: string[]): Promise<User> {
+    return this.change(ctx, id, 'tags_changed', (u) => (u.tags = tags), ['tags']);
+  }
+
+  updateRole(ctx: Ctx, id: string, role: RoleName): Promise<User> {
+    return this.uow.run(async () => {
+      const user = await this.load(id);
+      if (user.role === role) return user;
+      if (user.role === 'owner') await this.keepAnOwner(user, 'demoted');
+      const demoted = roleLevel(role) < roleLevel(user.role);
+      const changed = await this.save(ctx, user, 'role_changed', (u) => (u.role = role), ['role'], {
+        from: user.role,
+        to: role,
+      });
+      // Tokens carry the role: end them now, inside the transaction, so a failure undoes the change.
+      await this.auth.revokeUserSessions(id, { reason: 'role_changed', includeApiKeys: demoted });
+      return changed;
+    });
+  }
+
+  async setSecret(ctx: Ctx, id: string, secret: string, by: 'admin' | 'self' = 'admin'): Promise<User> {
+    this.checkSecret(secret, 'new_secret');
+    const hash = await this.hasher.hash(secret);
+    return this.uow.run(async () => {
+      const user = await this.load(id);
+      await this.repo.updateSecretHash(id, hash);
+      const changed = await this.save(ctx, user, 'password_changed', () => undefined, [], { by });
+      await this.auth.revokeUserSessions(id, { reason: 'password_changed', includeApiKeys: false });
+      return changed;
+    });
+  }
+
+  enable(ctx: Ctx, id: string): Promise<User> {
+    return this.uow.run(async () => {
+      const user = await this.load(id);
+      if (user.status === 'enabled') return user;
+      return this.save(ctx, user, 'user_enabled', (u) => (u.status = 'enabled'), ['status']);
+    });
+  }
+
+  disable(ctx: Ctx, id: string): Promise<User> {
+    return this.uow.run(async () => {
+      const user = await this.load(id);
+      if (user.status === 'disabled') return user;
+      if (user.role === 'owner') await this.keepAnOwner(user, 'disabled');
+      const changed = await this.save(ctx, user, 'user_disabled', (u) => (u.status = 'disabled'), ['status']);
+      await this.auth.revokeUserSessions(id, { reason: 'disabled', includeApiKeys: true });
+      return changed;
+    });
+  }
+
+  remove(ctx: Ctx, id: string): Promise<void> {
+    return this.uow.run(async () => {
+      const user = await this.load(id);
+      if (user.role === 'owner' && user.status === 'enabled') await this.keepAnOwner(user, 'deleted');
+      await this.save(ctx, user, 'user_deleted', (u) => (u.status = 'deleted'), ['status']);
+      await this.auth.revokeUserSessions(id, { reason: 'deleted', includeApiKeys: true });
+    });
+  }
+
+  /** Hard-deletes in small batches; every replica may run it, rows go once. */
+  async purgeDeleted(ctx: Ctx, before: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const purged = await this.uow.run(async () => {
+        const ids = await this.repo.deletedBefore(before, 500);
+        if (ids.length === 0) return 0;
+        const n = await this.repo.hardDelete(ids);
+        for (const id of ids) await audit(this.log, ctx, 'user_purged', id);
+        return n;
+      });
+      total += purged;
+      if (purged === 0) return total;
+    }
+  }
+
+  /** Loads a user that is not deleted: deleted accounts answer 404 to everything but the purge. */
+  async load(id: string): Promise<User> {
+    const user = await this.repo.findById(id);
+    if (!user || user.status === 'deleted') throw new NotFoundError('user not found');
+    return user;
+  }
+
+  private change(
+    ctx: Ctx,
+    id: string,
+    type: AuditType,
+    apply: (u: User) => void,
+    fields: (keyof User)[],
+  ): Promise<User> {
+    return this.uow.run(async () => this.save(ctx, await this.load(id), type, apply, fields));
+  }
+
+  private async save(
+    ctx: Ctx,
+    user: User,
+    type: AuditType,
+    apply: (u: User) => void,
+    fields: (keyof User)[],
+    details?: Record<string, unknown>,
+  ): Promise<User> {
+    const next: User = { ...user, updatedAt: new Date(), updatedBy: ctx.caller?.userId ?? null };
+    apply(next);
+    const stored = await this.repo.update(next, [...fields, 'updatedAt', 'updatedBy']);
+    await audit(this.log, ctx, type, user.id, details ?? changes(user, next, fields));
+    return stored;
+  }
+
+  /** The last enabled owner cannot be demoted, disabled or deleted (rows locked against a race). */
+  private async keepAnOwner(user: User, what: string): Promise<void> {
+    const owners = await this.repo.lockEnabledOwners();
+    if (owners.filter((id) => id !== user.id).length === 0) {
+      throw new ConflictError(`the last enabled owner cannot be ${what}`);
+    }
+  }
+}
+
+const pick = <T extends object>(o: T, keys: (keyof T)[]) =>
+  Object.fromEntries(keys.map((k) => [k, o[k]])) as Partial<T>;
+
+/** Field-level old/new pairs for the audit log (never secrets: those fields are not in User). */
+function changes(before: User, after: User, fields: (keyof User)[]): Record<string, unknown> {
+  return Object.fromEntries(fields.map((f) => [f, { old: before[f], new: after[f] }]));
+}
