@@ -10,9 +10,9 @@ import { ensureDatabase, ensurePostgres } from '@usher/devstack';
 import { fmt, percentile, table, timeEach } from './stats';
 
 // The users service's own repository, from its build: the benchmark times the queries the API runs.
+const usersDist = path.join(path.dirname(require.resolve('@usher/users/package.json')), 'dist');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const users = (p: string) =>
-  require(path.join(path.dirname(require.resolve('@usher/users/package.json')), 'dist', p));
+const users = (p: string) => require(path.join(usersDist, p));
 
 const SYLLABLES = [
   'an',
