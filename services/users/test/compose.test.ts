@@ -1,0 +1,229 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { spawnSync } from 'child_process';
+import YAML from 'yaml';
+import { AuthEnv, loadAuthConfig, loadUsersConfig, UsersEnv } from '@usher/config';
+
+// docker/compose.yaml validated and rendered by Debian's docker-compose (1.29: `config` needs no Docker
+// engine; images are not built here), then checked for the production shape. The Dockerfile is
+// checked statically for the same reason.
+
+const REPO = path.join(__dirname, '../../..');
+const DOCKER = path.join(REPO, 'docker');
+
+function findDockerCompose(): string | undefined {
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  return [process.env.USHER_TEST_DOCKER_COMPOSE, ...dirs.map((d) => path.join(d, 'docker-compose'))].find(
+    (c): c is string => {
+      if (!c) return false;
+      try {
+        fs.accessSync(c, fs.constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  );
+}
+
+const COMPOSE = findDockerCompose();
+const missing = 'docker-compose is not installed (apt-get install -y docker-compose)';
+if (!COMPOSE && process.env.USHER_TEST_REQUIRE_SERVICES === '1') {
+  throw new Error(`${missing} and USHER_TEST_REQUIRE_SERVICES=1`);
+}
+if (!COMPOSE) console.warn(`skipping compose tests: ${missing}`);
+
+/** `docker-compose config` with a clean environment: only the env file decides the variables. */
+function composeConfig(envFile: string) {
+  const result = spawnSync(COMPOSE!, ['-f', 'docker/compose.yaml', '--env-file', envFile, 'config'], {
+    cwd: REPO,
+    env: { PATH: process.env.PATH, HOME: os.tmpdir(), LANG: 'C.UTF-8' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered compose file, checked field by field
+type Obj = any;
+
+(COMPOSE ? describe : describe.skip)('docker/compose.yaml', () => {
+  let rendered: Obj;
+  let services: Record<string, Obj>;
+
+  beforeAll(() => {
+    const result = composeConfig('docker/.env.example');
+    if (result.status !== 0) throw new Error(`docker-compose config failed:\n${result.stderr}`);
+    rendered = YAML.parse(result.stdout);
+    services = rendered.services;
+  });
+
+  it('renders with docker-compose config: postgres, nats, jaeger, auth, users and the gateway', () => {
+    expect(Object.keys(services).sort()).toEqual(['auth', 'gateway', 'jaeger', 'nats', 'postgres', 'users']);
+    expect(Object.keys(rendered.volumes).sort()).toEqual(['nats-data', 'postgres-data']);
+  });
+
+  it('publishes ports on the gateway only (Jaeger UI on the loopback only)', () => {
+    for (const [name, svc] of Object.entries(services)) {
+      if (name !== 'gateway') expect({ name, ports: svc.ports }).toEqual({ name, ports: undefined });
+    }
+    expect(services.gateway.ports).toEqual([{ published: 8080, target: 8080 }, '127.0.0.1:16686:16686/tcp']);
+    expect(services.gateway.environment).toMatchObject({
+      USHER_USERS_UPSTREAM: 'users:9002',
+      USHER_GATEWAY_LISTEN: '8080',
+    });
+    expect(services.gateway.volumes).toContainEqual(
+      expect.stringMatching(/docker\/nginx\/templates:\/etc\/nginx\/templates:ro$/),
+    );
+  });
+
+  it('starts services in dependency order once their dependencies are healthy', () => {
+    const needs = (name: string) =>
+      Object.fromEntries(
+        Object.entries(services[name].depends_on).map(([k, v]) => [k, (v as Obj).condition]),
+      );
+    expect(needs('auth')).toEqual({
+      postgres: 'service_healthy',
+      nats: 'service_healthy',
+      jaeger: 'service_started',
+    });
+    expect(needs('users')).toEqual({
+      postgres: 'service_healthy',
+      nats: 'service_healthy',
+      auth: 'service_healthy',
+      jaeger: 'service_started',
+    });
+    expect(needs('gateway')).toMatchObject({ users: 'service_healthy' });
+    // every service waited on for health has a healthcheck
+    for (const name of ['postgres', 'nats', 'auth', 'users', 'gateway']) {
+      expect({ name, test: services[name].healthcheck?.test }).toEqual({ name, test: expect.any(Array) });
+    }
+    expect(services.postgres.healthcheck.test.join(' ')).toMatch(/pg_isready -h 127\.0\.0\.1/);
+    expect(services.auth.healthcheck.test).toEqual(['CMD', 'node', '/app/usher-probe.js', 'health']);
+  });
+
+  it('keeps PostgreSQL and JetStream data in volumes; Jaeger ingests OTLP', () => {
+    const pg = services.postgres;
+    expect(pg.volumes).toContainEqual('postgres-data:/var/lib/postgresql/data:rw');
+    expect(pg.volumes).toContainEqual(
+      expect.stringMatching(
+        /docker\/postgres\/init-databases\.sh:\/docker-entrypoint-initdb\.d\/10-usher-databases\.sh:ro$/,
+      ),
+    );
+    expect(pg.environment).toMatchObject({ USHER_USERS_DB_NAME: 'users', USHER_AUTH_DB_NAME: 'auth' });
+    expect(services.nats.command).toEqual(['-js', '-sd', '/data', '-m', '8222']);
+    expect(services.nats.volumes).toContainEqual('nats-data:/data:rw');
+    expect(services.jaeger.image).toMatch(/^jaegertracing\/all-in-one:\d/);
+    expect(services.jaeger.environment).toEqual({ COLLECTOR_OTLP_ENABLED: 'true' });
+    expect(services.jaeger.expose).toEqual(['4318', '16686']);
+    for (const name of ['auth', 'users']) {
+      expect(services[name].environment.USHER_JAEGER_URL).toBe('http://jaeger:4318/v1/traces');
+    }
+  });
+
+  it('runs auth and users from the Dockerfile, hardened, bound to 0.0.0.0, users -> auth:8181', () => {
+    for (const name of ['auth', 'users']) {
+      const svc = services[name];
+      expect(svc.build).toEqual({ context: REPO, dockerfile: 'docker/Dockerfile', target: name });
+      expect(svc.image).toBe(`usher/${name}:0.1.0`);
+      expect(svc.read_only).toBe(true);
+      expect(svc.cap_drop).toEqual(['ALL']);
+      expect(svc.security_opt).toEqual(['no-new-privileges:true']);
+      expect(svc.tmpfs).toEqual(['/tmp']);
+    }
+    const users = services.users.environment;
+    expect(users).toMatchObject({
+      USHER_USERS_HTTP_HOST: '0.0.0.0',
+      USHER_AUTH_GRPC_URL: 'auth:8181',
+      USHER_USERS_DB_HOST: 'postgres',
+      USHER_USERS_ES_URL: 'nats://nats:4222',
+      USHER_REQUIRE_AUTHENTICATION: 'true',
+    });
+    expect(services.auth.environment).toMatchObject({
+      USHER_AUTH_GRPC_HOST: '0.0.0.0',
+      USHER_AUTH_GRPC_PORT: '8181',
+      USHER_AUTH_HTTP_HOST: '0.0.0.0',
+      USHER_AUTH_ES_URL: 'nats://nats:4222',
+    });
+  });
+
+  it("passes every one of the services' variables, with values the services accept", () => {
+    const known = new Set([...Object.keys(UsersEnv.shape), ...Object.keys(AuthEnv.shape)]);
+    for (const [name, schema, load] of [
+      ['users', UsersEnv, loadUsersConfig],
+      ['auth', AuthEnv, loadAuthConfig],
+    ] as const) {
+      const env = services[name].environment as Record<string, string>;
+      const absent = Object.keys(schema.shape).filter((k) => !(k in env));
+      expect({ name, absent }).toEqual({ name, absent: [] }); // add it to compose.yaml and .env.example
+      const unknown = Object.keys(env).filter((k) => !known.has(k));
+      expect({ name, unknown }).toEqual({ name, unknown: [] });
+      expect(() => load(env)).not.toThrow();
+    }
+    // .env.example holds no variable compose.yaml does not use
+    const source = fs.readFileSync(path.join(DOCKER, 'compose.yaml'), 'utf8');
+    const example = fs.readFileSync(path.join(DOCKER, '.env.example'), 'utf8');
+    const names = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
+    const unused = names.filter((n) => n !== 'COMPOSE_PROJECT_NAME' && !source.includes(`\${${n}:`));
+    expect(unused).toEqual([]);
+  });
+
+  it('bakes in no secret: rendered without an env file, every password is empty', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usher-compose-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'empty.env'), '');
+      const result = composeConfig(path.join(dir, 'empty.env'));
+      expect(result.status).toBe(0);
+      const bare = YAML.parse(result.stdout).services;
+      // the postgres image refuses to initialise without a password, so the stack cannot start like this
+      expect(bare.postgres.environment.POSTGRES_PASSWORD).toBe('');
+      expect(bare.users.environment.USHER_USERS_DB_PASS).toBe('');
+      expect(bare.auth.environment.USHER_AUTH_DB_PASS).toBe('');
+      expect(bare.users.environment.USHER_USERS_ADMIN_PASSWORD).toBe('');
+      expect(bare.users.environment.USHER_EMAIL_PASSWORD).toBe('');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(JSON.stringify(rendered)).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
+  });
+});
+
+describe('docker/Dockerfile (static: no Docker engine here, images are not built)', () => {
+  const dockerfile = fs.readFileSync(path.join(DOCKER, 'Dockerfile'), 'utf8');
+  const stage = (name: string) => {
+    const start = dockerfile.indexOf(` AS ${name}\n`);
+    expect(start).toBeGreaterThan(0);
+    const next = dockerfile.indexOf('\nFROM ', start);
+    return dockerfile.slice(start, next === -1 ? undefined : next);
+  };
+
+  it('builds with pnpm deploy --prod and runs as a non-root user under tini', () => {
+    expect(stage('build')).toMatch(/pnpm --filter "@usher\/\$\{svc\}" deploy --prod/);
+    expect(stage('build')).toMatch(/--frozen-lockfile/);
+    const runtime = stage('runtime');
+    expect(runtime).toMatch(/^USER 1000:1000$/m);
+    expect(runtime).toMatch(/^ENTRYPOINT \["\/sbin\/tini", "--"\]$/m);
+    expect(runtime).toMatch(/apk add --no-cache tini/);
+  });
+
+  it.each(['users', 'auth'])(
+    'has a final %s stage with its own HEALTHCHECK, ports and bind hosts',
+    (name) => {
+      const s = stage(name);
+      expect(s).toMatch(new RegExp(`COPY --from=build /out/${name} /app`));
+      expect(s).toMatch(/HEALTHCHECK [^\n]*\\\n\s+CMD \["node", "\/app\/usher-probe.js", "health"\]/);
+      expect(s).toMatch(new RegExp(`USHER_SERVICE=${name}`));
+      expect(s).toMatch(name === 'users' ? /EXPOSE 9002/ : /EXPOSE 8181 8189/);
+      expect(s).toMatch(
+        name === 'users' ? /USHER_USERS_HTTP_HOST=0\.0\.0\.0/ : /USHER_AUTH_GRPC_HOST=0\.0\.0\.0/,
+      );
+    },
+  );
+
+  it('takes no secret at build time and keeps the build context small', () => {
+    expect(dockerfile).not.toMatch(/^(ARG|ENV)\s+[^\n]*(PASS|SECRET|TOKEN|_KEY=)/im);
+    const ignore = fs.readFileSync(path.join(REPO, '.dockerignore'), 'utf8').split('\n');
+    expect(ignore).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.git', 'docker/.env']));
+  });
+});

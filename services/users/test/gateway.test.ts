@@ -1,0 +1,375 @@
+import fs from 'fs';
+import http from 'http';
+import os from 'os';
+import path from 'path';
+import { execFileSync, spawn, type ChildProcess } from 'child_process';
+import type { AddressInfo } from 'net';
+import { freePort, waitForPort } from '@usher/testkit';
+import { newUserBody, startAuthProcess, startUsers, type AuthProcess, type UsersInstance } from './harness';
+
+// The nginx gateway of docker/nginx/templates/usher.conf.template, run by a real nginx (Debian's
+// package) on loopback: first in front of an echo server (exact view of what goes upstream), then in
+// front of the real users service (+ auth as its own process).
+
+const TEMPLATES = path.join(__dirname, '../../../docker/nginx/templates');
+const TEMPLATE_VARS = ['USHER_USERS_UPSTREAM', 'USHER_GATEWAY_LISTEN'];
+
+function findNginx(): string | undefined {
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  const candidates = [
+    process.env.USHER_TEST_NGINX,
+    ...dirs.map((d) => path.join(d, 'nginx')),
+    '/usr/sbin/nginx',
+    '/usr/local/sbin/nginx',
+    '/usr/local/nginx/sbin/nginx',
+  ];
+  return candidates.find((c): c is string => {
+    if (!c) return false;
+    try {
+      fs.accessSync(c, fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+const NGINX = findNginx();
+const missing = 'nginx is not installed (apt-get install -y nginx, or set USHER_TEST_NGINX)';
+if (!NGINX && process.env.USHER_TEST_REQUIRE_SERVICES === '1') {
+  throw new Error(`${missing} and USHER_TEST_REQUIRE_SERVICES=1`);
+}
+if (!NGINX) console.warn(`skipping gateway tests: ${missing}`);
+const describeNginx = NGINX ? describe : describe.skip;
+
+/** envsubst as the nginx image runs it: only variables that are set are replaced. */
+function render(template: string, vars: Record<string, string>): string {
+  return template.replace(/\$\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+}
+
+interface Gateway {
+  port: number;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+async function startGateway(upstream: string): Promise<Gateway> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usher-gateway-'));
+  fs.chmodSync(dir, 0o755); // nginx workers run as nobody when the test runs as root
+  const port = await freePort();
+  const template = fs.readFileSync(path.join(TEMPLATES, 'usher.conf.template'), 'utf8');
+  fs.writeFileSync(
+    path.join(dir, 'usher.conf'),
+    render(template, { USHER_USERS_UPSTREAM: upstream, USHER_GATEWAY_LISTEN: `127.0.0.1:${port}` }),
+  );
+  const conf = path.join(dir, 'nginx.conf');
+  const errorLog = path.join(dir, 'error.log');
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((t) => `  ${t}_temp_path ${dir}/${t}_temp;`)
+    .join('\n');
+  fs.writeFileSync(
+    conf,
+    `daemon off;
+master_process on;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${errorLog} warn;
+events { worker_connections 256; }
+http {
+${temp}
+  include ${dir}/usher.conf;
+}
+`,
+  );
+  const args = ['-p', `${dir}/`, '-c', conf, '-e', errorLog];
+  // stdout must not be a socket: the config logs to /dev/stdout
+  execFileSync(NGINX!, ['-t', '-q', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(NGINX!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const died = exited.then(() => {
+    const log = fs.existsSync(errorLog) ? fs.readFileSync(errorLog, 'utf8') : '';
+    throw new Error(`nginx exited: ${stderr}${log}`);
+  });
+  await Promise.race([waitForPort(port, '127.0.0.1', 10_000), died]);
+  died.catch(() => undefined); // later exits (stop) are expected
+  return {
+    port,
+    dir,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test convenience: bodies are checked by assertions
+  body: any;
+}
+
+/** One request to the gateway from a chosen loopback source address (a "client IP"). */
+function send(
+  port: number,
+  method: string,
+  url: string,
+  opts: { from?: string; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<Reply> {
+  const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: url,
+        localAddress: opts.from ?? '127.0.0.1',
+        agent: false,
+        headers: {
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+          ...opts.headers,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => {
+          let body: unknown;
+          try {
+            body = text ? JSON.parse(text) : undefined;
+          } catch {
+            body = text;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+const HEX32 = /^[0-9a-f]{32}$/;
+
+describeNginx('gateway routing and headers (echo upstream)', () => {
+  interface Seen {
+    method: string;
+    url: string;
+    headers: http.IncomingHttpHeaders;
+  }
+  let echo: http.Server;
+  let seen: Seen[] = [];
+  let gw: Gateway;
+
+  beforeAll(async () => {
+    echo = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
+        seen.push(entry);
+        res.setHeader('X-Request-Id', 'set-by-upstream');
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(entry));
+      });
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    gw = await startGateway(`127.0.0.1:${(echo.address() as AddressInfo).port}`);
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await new Promise((resolve) => echo?.close(resolve));
+  });
+  beforeEach(() => {
+    seen = [];
+  });
+
+  it('templates use ${...} only for their own variables, so envsubst leaves nginx variables alone', () => {
+    for (const file of fs.readdirSync(TEMPLATES).filter((f) => f.endsWith('.template'))) {
+      const text = fs.readFileSync(path.join(TEMPLATES, file), 'utf8');
+      const names = [...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
+      expect({ file, unknown: names.filter((n) => !TEMPLATE_VARS.includes(n!)) }).toEqual({
+        file,
+        unknown: [],
+      });
+    }
+  });
+
+  it('routes the users service paths upstream, unchanged, and answers 404 itself for the rest', async () => {
+    const routed = [
+      '/users',
+      '/users/6c1d2f5e-0000-4000-8000-000000000000',
+      '/users/tokens/refresh',
+      '/password/reset',
+      '/verify-email?token=abc',
+      '/audit',
+      '/audit/events?limit=5',
+      '/docs',
+      '/docs/index.html',
+      '/openapi.yaml',
+      '/dashboard',
+      '/dashboard/assets/app.js',
+      '/health',
+    ];
+    for (const url of routed) {
+      const res = await send(gw.port, 'GET', url);
+      expect({ url, status: res.status }).toEqual({ url, status: 200 });
+      expect(res.body.url).toBe(url);
+    }
+    expect(seen.map((s) => s.url)).toEqual(routed);
+
+    seen = [];
+    for (const url of ['/metrics', '/usersx', '/healthz', '/openapi.json', '/admin', '/auditing']) {
+      const res = await send(gw.port, 'GET', url);
+      expect({ url, status: res.status }).toEqual({ url, status: 404 });
+      expect(res.body).toEqual({ error: 'not_found', message: 'route not found' });
+      expect(res.headers['x-request-id']).toMatch(HEX32);
+    }
+    expect(seen).toEqual([]); // none of those reached the service
+
+    const root = await send(gw.port, 'GET', '/');
+    expect(root.status).toBe(302);
+    expect(root.headers.location).toMatch(/\/dashboard$/);
+    expect((await send(gw.port, 'GET', '/gateway/health')).text).toBe('ok\n');
+    expect(seen).toEqual([]);
+  });
+
+  it('sets X-Request-Id (made here when absent or malformed), X-Forwarded-For/Proto, and passes traceparent', async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const made = await send(gw.port, 'POST', '/users', {
+      from: '127.0.0.5',
+      body: { a: 1 },
+      headers: { traceparent, tracestate: 'usher=1', 'x-forwarded-for': '203.0.113.9' },
+    });
+    expect(made.status).toBe(200);
+    const id = made.headers['x-request-id'];
+    expect(id).toMatch(HEX32); // the upstream's own X-Request-Id is replaced by the gateway's
+    const upstream = made.body.headers;
+    expect(upstream['x-request-id']).toBe(id);
+    expect(upstream['x-forwarded-for']).toBe('203.0.113.9, 127.0.0.5');
+    expect(upstream['x-forwarded-proto']).toBe('http');
+    expect(upstream.traceparent).toBe(traceparent);
+    expect(upstream.tracestate).toBe('usher=1');
+    expect(upstream['content-type']).toBe('application/json');
+
+    const kept = await send(gw.port, 'GET', '/users/profile', {
+      headers: { 'x-request-id': 'client-req.42' },
+    });
+    expect(kept.headers['x-request-id']).toBe('client-req.42');
+    expect(kept.body.headers['x-request-id']).toBe('client-req.42');
+    expect(kept.body.headers).not.toHaveProperty('traceparent'); // none sent, none invented
+
+    const bad = await send(gw.port, 'GET', '/users', { headers: { 'x-request-id': 'no spaces; please' } });
+    expect(bad.headers['x-request-id']).toMatch(HEX32);
+    expect(bad.body.headers['x-request-id']).toBe(bad.headers['x-request-id']);
+
+    const other = await send(gw.port, 'GET', '/users');
+    expect(other.headers['x-request-id']).toMatch(HEX32);
+    expect(other.headers['x-request-id']).not.toBe(id);
+  });
+
+  it('limits POST /password/reset-request per client IP: 429 with Retry-After past the burst of 3', async () => {
+    const post = (from: string, url = '/password/reset-request') =>
+      send(gw.port, 'POST', url, { from, body: { email: 'ada@example.com' } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await post('127.0.0.6')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+
+    const limited = await post('127.0.0.6');
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('12');
+    expect(limited.headers['x-request-id']).toMatch(HEX32);
+    expect(limited.body).toMatchObject({ error: 'too_many_requests' });
+    // the rejected requests never reached the service
+    expect(seen.filter((s) => s.url === '/password/reset-request')).toHaveLength(4);
+
+    // other clients, other routes, other methods and the other limit are unaffected
+    expect((await post('127.0.0.7')).status).toBe(200);
+    expect((await send(gw.port, 'GET', '/password/reset-request', { from: '127.0.0.6' })).status).toBe(200);
+    expect((await post('127.0.0.6', '/users')).status).toBe(200);
+    expect((await post('127.0.0.6', '/users/tokens/issue')).status).toBe(200);
+    expect((await send(gw.port, 'GET', '/health', { from: '127.0.0.6' })).status).toBe(200);
+  });
+});
+
+describeNginx('gateway in front of the running users service', () => {
+  let auth: AuthProcess;
+  let users: UsersInstance;
+  let gw: Gateway;
+
+  beforeAll(async () => {
+    auth = await startAuthProcess();
+    users = await startUsers(auth.address);
+    gw = await startGateway(new URL(users.url).host);
+  }, 60_000);
+  afterAll(async () => {
+    await gw?.stop();
+    await users?.stop();
+    await auth?.stop();
+  });
+
+  it('serves /health from the users service', async () => {
+    const res = await send(gw.port, 'GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'pass', description: 'users service' });
+    expect(res.headers['x-request-id']).toMatch(HEX32);
+  });
+
+  it('registers, signs in and reads the profile through the gateway', async () => {
+    const created = await send(gw.port, 'POST', '/users', { body: newUserBody('gw') });
+    expect(created.status).toBe(201);
+    expect(created.body.credentials).toEqual({ username: 'user_gw' });
+
+    const issued = await send(gw.port, 'POST', '/users/tokens/issue', {
+      body: { identity: 'user_gw', secret: 'secret-gw-long' },
+      headers: { 'x-request-id': 'gw-sign-in-1' },
+    });
+    expect(issued.status).toBe(201);
+    expect(issued.headers['x-request-id']).toBe('gw-sign-in-1');
+    expect(issued.body).toMatchObject({ access_type: 'Bearer' });
+
+    const profile = await send(gw.port, 'GET', '/users/profile', {
+      headers: { authorization: `Bearer ${issued.body.access_token}` },
+    });
+    expect(profile.status).toBe(200);
+    expect(profile.body.id).toBe(created.body.id);
+
+    // the service's /metrics stays inside
+    expect((await send(gw.port, 'GET', '/metrics')).status).toBe(404);
+  });
+
+  it('answers 429 with Retry-After past the sign-in burst; other clients and routes are unaffected', async () => {
+    // unknown identities: 401 from the service (and no account lockout in play)
+    const attempt = (n: number, from: string) =>
+      send(gw.port, 'POST', '/users/tokens/issue', {
+        from,
+        body: { identity: `nobody_${n}`, secret: 'wrong-secret-123' },
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await attempt(i, '127.0.0.2')).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
+
+    const limited = await attempt(99, '127.0.0.2');
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('6');
+    expect(limited.body).toMatchObject({ error: 'too_many_requests' });
+
+    // the same client can still use the rest of the API
+    expect((await send(gw.port, 'GET', '/health', { from: '127.0.0.2' })).status).toBe(200);
+    const created = await send(gw.port, 'POST', '/users', { from: '127.0.0.2', body: newUserBody('rl') });
+    expect(created.status).toBe(201);
+    // another client signs in fine
+    const other = await send(gw.port, 'POST', '/users/tokens/issue', {
+      from: '127.0.0.3',
+      body: { identity: 'user_rl', secret: 'secret-rl-long' },
+    });
+    expect(other.status).toBe(201);
+  });
+});
