@@ -16,7 +16,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', '**/test/**', '**/main.ts', 'packages/devstack/**', 'packages/testkit/**'],
+    files: [
+      '**/*.test.ts',
+      '**/test/**',
+      '**/main.ts',
+      '**/examples/**',
+      'packages/devstack/**',
+      'packages/testkit/**',
+      'bench/**',
+    ],
     rules: { 'no-console': 'off' },
   },
 );

@@ -21,7 +21,8 @@ const env = process.env;
 function target() {
   const service = env.USHER_SERVICE;
   if (service === 'auth') {
-    return { url: `http://127.0.0.1:${env.USHER_AUTH_HTTP_PORT || 8189}/health`, tls: undefined };
+    const port = env.USHER_AUTH_METRICS_PORT || env.USHER_AUTH_HTTP_PORT || 8189; // the older name is still read
+    return { url: `http://127.0.0.1:${port}/health`, tls: undefined };
   }
   if (service === 'users') {
     const port = env.USHER_USERS_HTTP_PORT || 9002;

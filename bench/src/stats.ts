@@ -33,3 +33,42 @@ export function table(headers: string[], rows: (string | number)[][]): string {
     ...cells.slice(1).map(line),
   ].join('\n');
 }
+
+/** p50 and p99 of a sample in ms, and its size. */
+export function summarize(samples: number[]): { n: number; p50: number; p99: number } {
+  return { n: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+/** A rate for a table cell: 3 significant digits at most, never in exponent form. */
+export const fmtRate = (perSecond: number) =>
+  !Number.isFinite(perSecond)
+    ? 'n/a'
+    : perSecond >= 100
+      ? Math.round(perSecond).toString()
+      : perSecond >= 10
+        ? perSecond.toFixed(1)
+        : perSecond.toFixed(2);
+
+/** `a / b` as "0.93x"; "n/a" when either side is missing or b is 0. */
+export function ratio(a: number, b: number): number {
+  return Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : NaN;
+}
+export const fmtRatio = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}x` : 'n/a');
+
+/**
+ * Runs `a` and `b` in alternation, `rounds` times each (a b a b ...), so that load from elsewhere on
+ * the machine falls on both sides alike; returns each side's results in order.
+ */
+export async function alternate<A, B>(
+  rounds: number,
+  a: (round: number) => Promise<A>,
+  b: (round: number) => Promise<B>,
+): Promise<[A[], B[]]> {
+  const as: A[] = [];
+  const bs: B[] = [];
+  for (let i = 0; i < rounds; i++) {
+    as.push(await a(i));
+    bs.push(await b(i));
+  }
+  return [as, bs];
+}

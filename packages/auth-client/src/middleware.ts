@@ -46,6 +46,7 @@ export function sendAuthError(res: Response, error: unknown): void {
     res.status(status).json(body);
     return;
   }
+  res.setHeader('Retry-After', '1');
   res
     .status(503)
     .json({ error: 'auth_unavailable', message: 'authentication service is unavailable, try again later' });

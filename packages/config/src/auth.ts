@@ -12,7 +12,9 @@ export const AuthEnv = z.object({
   USHER_AUTH_GRPC_SERVER_KEY: str(),
   USHER_AUTH_GRPC_CLIENT_CA_CERTS: str(),
   USHER_AUTH_HTTP_HOST: str('localhost'),
-  USHER_AUTH_HTTP_PORT: port(8189),
+  // Port of /health and /metrics; USHER_AUTH_HTTP_PORT is its older name, still read.
+  USHER_AUTH_METRICS_PORT: port(8189).unwrap().optional(),
+  USHER_AUTH_HTTP_PORT: port(8189).unwrap().optional(),
   ...databaseFields('USHER_AUTH', 'auth'),
   USHER_AUTH_ISSUER: str('usher'),
   USHER_AUTH_ACCESS_TOKEN_DURATION: duration('15m'),
@@ -31,6 +33,7 @@ export const AuthEnv = z.object({
 export interface AuthConfig {
   logLevel: string;
   grpc: { host: string; port: number; tls: TlsFiles };
+  /** /health and /metrics. */
   http: { host: string; port: number };
   db: DatabaseConfig;
   issuer: string;
@@ -59,7 +62,10 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
         ca: e.USHER_AUTH_GRPC_CLIENT_CA_CERTS,
       },
     },
-    http: { host: e.USHER_AUTH_HTTP_HOST, port: e.USHER_AUTH_HTTP_PORT },
+    http: {
+      host: e.USHER_AUTH_HTTP_HOST,
+      port: e.USHER_AUTH_METRICS_PORT ?? e.USHER_AUTH_HTTP_PORT ?? 8189,
+    },
     db: databaseConfig('USHER_AUTH', e),
     issuer: e.USHER_AUTH_ISSUER,
     accessTtlMs: e.USHER_AUTH_ACCESS_TOKEN_DURATION,

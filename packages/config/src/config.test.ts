@@ -37,6 +37,26 @@ describe('users config', () => {
     expect(c.lockout).toEqual({ threshold: 5, windowMs: 900_000, durationMs: 900_000 });
     expect(c.requireAuthentication).toBe(true);
   });
+  it('configures the email flows: links, lifetimes, templates, and whether a mail server was set', () => {
+    const c = loadUsersConfig({});
+    expect(c.email).toMatchObject({ host: 'localhost', port: 25, configured: false, devDir: '.usher/mail' });
+    expect(c.email.retry).toEqual({ baseMs: 1000, maxMs: 300_000 });
+    expect(c.email.templates).toEqual({
+      passwordReset: 'reset-password-email.tmpl',
+      verification: 'verification-email.tmpl',
+      invitation: 'invitation-email.tmpl',
+    });
+    expect(c.links.passwordReset.ttlMs).toBe(300_000);
+    expect(c.links.invitation.ttlMs).toBe(72 * 3_600_000);
+    expect(c.links.verification.urlPrefix).toBe('http://localhost:9002/verify-email');
+    expect(loadUsersConfig({ USHER_EMAIL_HOST: 'smtp.example.com' }).email.configured).toBe(true);
+    expect(() => loadUsersConfig({ USHER_RECOVERY_TOKEN_DURATION: '0' })).toThrow(
+      /USHER_RECOVERY_TOKEN_DURATION/,
+    );
+    expect(() => loadUsersConfig({ USHER_INVITATION_URL_PREFIX: 'javascript:alert(1)' })).toThrow(
+      /USHER_INVITATION_URL_PREFIX/,
+    );
+  });
   it('reads overrides, treating empty strings as unset', () => {
     const c = loadUsersConfig({
       USHER_USERS_HTTP_PORT: '8080',
@@ -92,6 +112,17 @@ describe('auth config', () => {
     expect(c.sessionIdleMs).toBe(24 * 3_600_000);
     expect(c.natsUrl).toBe('nats://localhost:4222');
     expect(c.db.database).toBe('auth');
+  });
+  it('serves /health and /metrics on USHER_AUTH_METRICS_PORT, still reading USHER_AUTH_HTTP_PORT', () => {
+    expect(loadAuthConfig({}).http.port).toBe(8189);
+    expect(loadAuthConfig({ USHER_AUTH_METRICS_PORT: '9100' }).http.port).toBe(9100);
+    expect(loadAuthConfig({ USHER_AUTH_HTTP_PORT: '9101' }).http.port).toBe(9101);
+    expect(loadAuthConfig({ USHER_AUTH_METRICS_PORT: '9100', USHER_AUTH_HTTP_PORT: '9101' }).http.port).toBe(
+      9100,
+    );
+    expect(() => loadAuthConfig({ USHER_AUTH_METRICS_PORT: 'x' })).toThrow(
+      /USHER_AUTH_METRICS_PORT: expected a port number/,
+    );
   });
   it('rejects a bad NATS url', () => {
     expect(() => loadAuthConfig({ USHER_AUTH_ES_URL: 'http://x' })).toThrow(/USHER_AUTH_ES_URL/);

@@ -52,6 +52,10 @@ export const duration = (def: string) =>
       return ms;
     });
 
+/** A duration above zero (a lifetime or an interval), in milliseconds. */
+export const positiveDuration = (def: string) =>
+  duration(def).pipe(z.number().positive('expected a duration above 0, such as 1s, 15m or 24h'));
+
 export const logLevel = (def: 'debug' | 'info' | 'warn' | 'error' = 'info') =>
   z
     .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {

@@ -1,5 +1,5 @@
 export { parseDuration, formatDuration } from './duration';
 export { ConfigError, parseEnv, type Env } from './load';
 export { type DatabaseConfig } from './database';
-export { UsersEnv, loadUsersConfig, type UsersConfig, type TlsFiles } from './users';
+export { UsersEnv, loadUsersConfig, type UsersConfig, type EmailConfig, type TlsFiles } from './users';
 export { AuthEnv, loadAuthConfig, type AuthConfig } from './auth';

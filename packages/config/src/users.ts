@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, duration, int, logLevel, port, ratio, regex, str, url } from './fields';
+import { bool, duration, int, logLevel, port, positiveDuration, ratio, regex, str, url } from './fields';
 import { databaseConfig, databaseFields, type DatabaseConfig } from './database';
 import { parseEnv, type Env } from './load';
 
@@ -38,7 +38,20 @@ export const UsersEnv = z.object({
   USHER_EMAIL_FROM_ADDRESS: str(),
   USHER_EMAIL_FROM_NAME: str(),
   USHER_EMAIL_TEMPLATE: str('email.tmpl'),
+  USHER_EMAIL_DEV_DIR: str('.usher/mail'),
+  USHER_EMAIL_RETRY_INTERVAL: positiveDuration('1s'),
+  USHER_EMAIL_RETRY_MAX_INTERVAL: positiveDuration('5m'),
+  USHER_PASSWORD_RESET_URL_PREFIX: url(['http', 'https']).default('http://localhost:9002/password/reset'),
+  USHER_PASSWORD_RESET_EMAIL_TEMPLATE: str('reset-password-email.tmpl'),
+  USHER_RECOVERY_TOKEN_DURATION: positiveDuration('5m'),
+  USHER_VERIFICATION_URL_PREFIX: url(['http', 'https']).default('http://localhost:9002/verify-email'),
+  USHER_VERIFICATION_EMAIL_TEMPLATE: str('verification-email.tmpl'),
+  USHER_VERIFICATION_TOKEN_DURATION: positiveDuration('24h'),
+  USHER_INVITATION_URL_PREFIX: url(['http', 'https']).default('http://localhost:9002/invitations/accept'),
+  USHER_INVITATION_EMAIL_TEMPLATE: str('invitation-email.tmpl'),
+  USHER_INVITATION_DURATION: positiveDuration('72h'),
   USHER_USERS_ES_URL: url(['nats', 'tls']).default('nats://localhost:4222'),
+  USHER_USERS_ES_RETENTION: duration('720h'),
   USHER_JAEGER_URL: url(['http', 'https']).default(''),
   USHER_JAEGER_TRACE_RATIO: ratio(1),
   USHER_OAUTH_UI_REDIRECT_URL: str('http://localhost:9095/domains'),
@@ -70,10 +83,34 @@ export interface UsersConfig {
   authGrpc: { url: string; timeoutMs: number; tls: TlsFiles };
   db: DatabaseConfig;
   natsUrl: string;
+  /** USHER_USERS_ES_RETENTION: how long the USHER_USERS stream keeps events. */
+  eventsRetentionMs: number;
   jaeger: { url: string; ratio: number };
   deleteIntervalMs: number;
   deleteAfterMs: number;
   instanceId: string;
+  email: EmailConfig;
+  /** Emailed links: where they point (the token is added as `?token=`) and how long they work. */
+  links: Record<'passwordReset' | 'verification' | 'invitation', { urlPrefix: string; ttlMs: number }>;
+}
+
+export interface EmailConfig {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  fromAddress: string;
+  fromName: string;
+  /**
+   * False when neither USHER_EMAIL_HOST nor USHER_EMAIL_PORT is set: outside production, mails then
+   * go to `.eml` files in `devDir` when nothing answers on the default localhost:25.
+   */
+  configured: boolean;
+  devDir: string;
+  /** Exponential backoff between delivery attempts: the first wait, and the longest. */
+  retry: { baseMs: number; maxMs: number };
+  /** Template file names (USHER_*_EMAIL_TEMPLATE). */
+  templates: Record<'passwordReset' | 'verification' | 'invitation', string>;
 }
 
 export function loadUsersConfig(env: Env = process.env): UsersConfig {
@@ -117,9 +154,34 @@ export function loadUsersConfig(env: Env = process.env): UsersConfig {
     },
     db: databaseConfig('USHER_USERS', e),
     natsUrl: e.USHER_USERS_ES_URL,
+    eventsRetentionMs: e.USHER_USERS_ES_RETENTION,
     jaeger: { url: e.USHER_JAEGER_URL, ratio: e.USHER_JAEGER_TRACE_RATIO },
     deleteIntervalMs: e.USHER_USERS_DELETE_INTERVAL,
     deleteAfterMs: e.USHER_USERS_DELETE_AFTER,
     instanceId: e.USHER_USERS_INSTANCE_ID,
+    email: {
+      host: e.USHER_EMAIL_HOST,
+      port: e.USHER_EMAIL_PORT,
+      username: e.USHER_EMAIL_USERNAME,
+      password: e.USHER_EMAIL_PASSWORD,
+      fromAddress: e.USHER_EMAIL_FROM_ADDRESS,
+      fromName: e.USHER_EMAIL_FROM_NAME,
+      configured: Boolean(env.USHER_EMAIL_HOST || env.USHER_EMAIL_PORT),
+      devDir: e.USHER_EMAIL_DEV_DIR,
+      retry: { baseMs: e.USHER_EMAIL_RETRY_INTERVAL, maxMs: e.USHER_EMAIL_RETRY_MAX_INTERVAL },
+      templates: {
+        passwordReset: e.USHER_PASSWORD_RESET_EMAIL_TEMPLATE,
+        verification: e.USHER_VERIFICATION_EMAIL_TEMPLATE,
+        invitation: e.USHER_INVITATION_EMAIL_TEMPLATE,
+      },
+    },
+    links: {
+      passwordReset: { urlPrefix: e.USHER_PASSWORD_RESET_URL_PREFIX, ttlMs: e.USHER_RECOVERY_TOKEN_DURATION },
+      verification: {
+        urlPrefix: e.USHER_VERIFICATION_URL_PREFIX,
+        ttlMs: e.USHER_VERIFICATION_TOKEN_DURATION,
+      },
+      invitation: { urlPrefix: e.USHER_INVITATION_URL_PREFIX, ttlMs: e.USHER_INVITATION_DURATION },
+    },
   };
 }

@@ -2,6 +2,7 @@
 // The proto file comes first: yargs lets the array option --includeDirs swallow what follows it.
 module.exports = [
   'usher/auth/v1/auth.proto',
+  'usher/users/v1/events.proto',
   '--keepCase',
   '--longs=Number',
   '--enums=String',

@@ -34,3 +34,13 @@ export type {
 } from './generated/usher/auth/v1/ListSessionsResponse';
 export type { RotateSigningKeyResponse } from './generated/usher/auth/v1/RotateSigningKeyResponse';
 export type { Role, Role__Output } from './generated/usher/auth/v1/Role';
+export {
+  USERS_STREAM,
+  USERS_SUBJECT_PREFIX,
+  USER_EVENT_TYPES,
+  USER_EVENT_VERSION,
+  subjectOf,
+  type UserEventType,
+  type UserEvent,
+  type EventUser,
+} from './events';

@@ -9,3 +9,12 @@ export {
 export { describeWithNats, natsReachable, testNatsUrl, DEFAULT_TEST_NATS_URL } from './nats';
 export { freePort, waitFor, waitForPort } from './net';
 export { globalSetup, globalTeardown } from './jest-global-setup';
+export { natsServerBinary, startNatsServer, type PrivateNats } from './nats-server';
+export {
+  startOtlpReceiver,
+  decodeOtlpJson,
+  type OtlpReceiver,
+  type ReceivedSpan,
+  type SpanKindName,
+} from './otlp';
+export { captureNats, type CapturedMessage, type NatsCapture } from './nats-capture';

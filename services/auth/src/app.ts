@@ -10,13 +10,16 @@ import { RevocationSync } from './domain/revocation-sync';
 import { serverCredentials } from './grpc/credentials';
 import { bindGrpc, createGrpcServer, type GrpcServer } from './grpc/server';
 import { createHttpServer, listen } from './http/server';
+import { activeSessionsGauge } from './middleware/active-sessions';
 import { LoggingAuth } from './middleware/logging';
 import { MetricsAuth } from './middleware/metrics';
+import { RevocationLag } from './middleware/revocation-lag';
 import { NatsRevocationBus } from './nats/revocation-bus';
 import { PostgresApiKeyRepository } from './postgres/api-key-repository';
 import { openDatabase } from './postgres/data-source';
 import { PostgresKeyRepository } from './postgres/key-repository';
 import { PostgresRevocationRepository } from './postgres/revocation-repository';
+import { countActiveSessions } from './postgres/session-count';
 import { PostgresSessionRepository } from './postgres/session-repository';
 import type { AuthService } from './service';
 import { buildInfo } from './version';
@@ -76,7 +79,8 @@ export async function startAuthService(
     const windowMs = config.accessTtlMs + CLOCK_SKEW_MS;
     const cache = new RevocationCache(windowMs);
     const revocations = new PostgresRevocationRepository(ds);
-    const sync = new RevocationSync(revocations, cache, {
+    const lag = new RevocationLag(registry, cache);
+    const sync = new RevocationSync(lag.polled(revocations), cache, {
       pollMs: Math.max(50, config.revocationPollMs), // 0 would poll in a tight loop
       windowMs,
       logger,
@@ -88,7 +92,10 @@ export async function startAuthService(
     const bus = new NatsRevocationBus({
       url: config.natsUrl,
       origin: instanceId,
-      onEntries: (e) => cache.apply(e),
+      onEntries: (e) => {
+        lag.observe('nats', e);
+        cache.apply(e);
+      },
       logger,
     });
     bus.start();
@@ -134,6 +141,8 @@ export async function startAuthService(
     await maintainKeys();
 
     registerGauges(registry, cache, bus);
+    const idleMs = Math.min(config.sessionIdleMs, config.refreshTtlMs); // as ListSessions counts them
+    activeSessionsGauge(registry, () => countActiveSessions(ds, idleMs), { logger });
 
     const grpcServer = createGrpcServer(service, logger, registry);
     cleanups.push(() => drain(grpcServer, options.drainTimeoutMs ?? 10_000));

@@ -8,7 +8,7 @@ import {
   type TestDatabase,
 } from '@usher/testkit';
 import { codeOf, createKeyFor, newUserId, startReplica, testConfig, type Replica } from './helpers';
-import { natsServerBinary, startNatsServer, type PrivateNats } from './nats-server';
+import { natsServerBinary, startNatsServer, type PrivateNats } from '@usher/testkit';
 
 // A revoked API key must be refused by every replica within the bounds DESIGN.md sets for sessions,
 // even by a replica that verified (and so cached) the key just before.

@@ -8,7 +8,7 @@ import {
   type TestDatabase,
 } from '@usher/testkit';
 import { codeOf, issueFor, newUserId, startReplica, testConfig, type Replica } from './helpers';
-import { natsServerBinary, startNatsServer, type PrivateNats } from './nats-server';
+import { natsServerBinary, startNatsServer, type PrivateNats } from '@usher/testkit';
 
 // How quickly a revocation through one replica must be refused by another (DESIGN.md).
 const WITHIN_MS = 1000;

@@ -5,7 +5,7 @@ import { randomUUID } from 'crypto';
 import type { AddressInfo } from 'net';
 import { createAuthClient } from '@usher/auth-client';
 import type { UsersConfig } from '@usher/config';
-import { createLogger, createRegistry, type Logger } from '@usher/telemetry';
+import { createLogger, createRegistry, Gauge, type Logger, type Registry } from '@usher/telemetry';
 import { GrpcAuth } from './auth/grpc-auth';
 import { BcryptHasher } from './domain/hasher';
 import { ensureOwner } from './domain/owner';
@@ -13,11 +13,16 @@ import { Users } from './domain/users';
 import { createHttpApp } from './http/app';
 import { AUTH_DISABLED_WARNING } from './http/context';
 import { startPurgeJob } from './jobs/purge';
+import { startMail } from './mail';
 import { AuthorizedUsers } from './middleware/authorization';
 import { loggingUsers } from './middleware/logging';
-import { metricsUsers } from './middleware/metrics';
+import { metricsLockout, metricsUsers } from './middleware/metrics';
+import { tracingUsers } from './middleware/tracing';
+import { OutboxRelay } from '@usher/events';
+import { RecordingAuditLog } from './events/recorder';
 import { PostgresAuditLog } from './postgres/audit-repository';
-import { openDatabase } from './postgres/data-source';
+import { PostgresInvitations } from './postgres/invitation-repository';
+import { openDatabase, pgClientConfig } from './postgres/data-source';
 import { PostgresLockout } from './postgres/lockout-repository';
 import { Transactor } from './postgres/tx';
 import { PostgresUsersRepository } from './postgres/user-repository';
@@ -64,19 +69,27 @@ export async function startUsersService(
     tls: config.authGrpc.tls,
   });
   const dummyHash = await hasher.hash(randomUUID());
+  // Email flows: mail queued with each change, delivered after commit by the sender loop.
+  const mail = await startMail(config, { tx, audit: new PostgresAuditLog(tx), logger });
+  const invitations = new PostgresInvitations(tx);
 
   let service: UsersService = new Users(
     {
       repo,
       hasher,
       auth: new GrpcAuth(auth),
-      audit: new PostgresAuditLog(tx),
-      lockout: new PostgresLockout(tx),
+      audit: new RecordingAuditLog(new PostgresAuditLog(tx), repo, tx),
+      lockout: metricsLockout(new PostgresLockout(tx), registry),
       uow: tx,
+      emailTokens: mail.tokens,
+      invitations,
+      mailQueue: mail.queue,
+      mailTemplates: mail.templates,
     },
-    { passRegex: config.passRegex, dummyHash, lockout: config.lockout },
+    { passRegex: config.passRegex, dummyHash, lockout: config.lockout, links: config.links },
   );
-  service = new AuthorizedUsers(service, repo, { allowSelfRegister: config.allowSelfRegister });
+  service = new AuthorizedUsers(service, repo, { allowSelfRegister: config.allowSelfRegister }, invitations);
+  service = tracingUsers(service);
   service = loggingUsers(service, logger);
   service = metricsUsers(service, registry);
 
@@ -101,7 +114,18 @@ export async function startUsersService(
     instanceId,
     requireAuthentication: config.requireAuthentication,
     owner,
+    gate: { accessState: (id) => repo.accessState(id), allowUnverified: config.allowUnverifiedUser },
   });
+  // Events wait in the outbox table and go to JetStream from whichever replica holds the relay lock.
+  const relay = new OutboxRelay({
+    db: pgClientConfig(config.db),
+    natsUrl: config.natsUrl,
+    retentionMs: config.eventsRetentionMs,
+    logger: logger.child({ component: 'outbox-relay' }),
+    pollMs: 1000,
+  });
+  relay.start();
+  outboxMetrics(registry, relay);
   const stopPurge = startPurgeJob(service, logger, {
     intervalMs: config.deleteIntervalMs,
     afterMs: config.deleteAfterMs,
@@ -140,8 +164,39 @@ export async function startUsersService(
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
       stopPurge();
+      await mail.sender.stop();
+      await relay.stop();
       auth.close();
       await dataSource.destroy();
     },
   };
+}
+
+/** Outbox backlog and the age of its oldest unsent event, read on scrape. */
+function outboxMetrics(registry: Registry, relay: OutboxRelay) {
+  let last: Promise<{ count: number; oldestAgeSeconds: number } | undefined> | undefined;
+  // One query per scrape for both gauges.
+  const read = () =>
+    (last ??= relay
+      .backlog()
+      .catch(() => undefined)
+      .finally(() => setTimeout(() => (last = undefined), 100)));
+  new Gauge({
+    name: 'usher_outbox_backlog',
+    help: 'user events waiting in the outbox',
+    registers: [registry],
+    async collect() {
+      const b = await read();
+      if (b) this.set(b.count);
+    },
+  });
+  new Gauge({
+    name: 'usher_outbox_oldest_age_seconds',
+    help: 'age of the oldest unsent user event',
+    registers: [registry],
+    async collect() {
+      const b = await read();
+      if (b) this.set(b.oldestAgeSeconds);
+    },
+  });
 }

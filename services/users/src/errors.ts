@@ -41,6 +41,24 @@ export class AuthorizationError extends UsherError {
   readonly code = 'forbidden';
 }
 
+/** The account must set a new password first: its session came from a temporary password. */
+export class PasswordChangeRequiredError extends UsherError {
+  readonly kind = 'forbidden';
+  readonly code = 'password_change_required';
+  constructor(message = 'change your temporary password first: PATCH /users/secret') {
+    super(message);
+  }
+}
+
+/** USHER_USERS_ALLOW_UNVERIFIED_USER=false and the account's email address is not verified yet. */
+export class EmailNotVerifiedError extends UsherError {
+  readonly kind = 'forbidden';
+  readonly code = 'email_not_verified';
+  constructor(message = 'verify your email address first: POST /users/send-verification') {
+    super(message);
+  }
+}
+
 export class NotFoundError extends UsherError {
   readonly kind = 'not_found';
   readonly code = 'not_found';
@@ -67,6 +85,9 @@ export class UnavailableError extends UsherError {
   readonly kind = 'unavailable';
   readonly code = 'unavailable';
 }
+
+/** The one answer to an emailed token that is unknown, spent, expired or meant for another route. */
+export const invalidEmailToken = () => new AuthenticationError('invalid or expired token');
 
 /** The one answer to a failed sign-in, whatever failed: it must not reveal whether the account exists. */
 export const invalidCredentials = () => new AuthenticationError('invalid identity or secret');

@@ -4,6 +4,7 @@ import type {
   AuditEntry,
   AuditQuery,
   ClientMeta,
+  Invitation,
   ListQuery,
   NewApiKey,
   Page,
@@ -15,6 +16,12 @@ import type {
 
 // What the users domain needs from the outside world; implemented in src/postgres, src/auth, src/domain/hasher.
 
+export interface AccessState {
+  verified: boolean;
+  /** The secret is a temporary one: only changing it is allowed. */
+  mustChangeSecret: boolean;
+}
+
 /** Storage of accounts. Secrets live apart from the user rows and are read only to verify them. */
 export interface UsersRepository {
   create(user: User, secretHash: string): Promise<User>;
@@ -22,7 +29,15 @@ export interface UsersRepository {
   /** Looks an identity up as email or username, case-insensitively, with the stored hash. */
   findCredentials(identity: string): Promise<{ user: User; secretHash: string } | null>;
   secretHashOf(id: string): Promise<string | null>;
-  updateSecretHash(id: string, secretHash: string): Promise<void>;
+  /**
+   * Stores a new hash. `mustChange` sets or clears the "temporary password" flag; left out (a
+   * rehash at sign-in), the flag stays as it is.
+   */
+  updateSecretHash(id: string, secretHash: string, options?: { mustChange?: boolean }): Promise<void>;
+  /** The account with this email address, case-insensitively. */
+  findByEmail(email: string): Promise<User | null>;
+  /** What the HTTP edge checks on every signed-in request: one indexed lookup, no cache. */
+  accessState(id: string): Promise<AccessState | null>;
   /** Writes the changed fields of a user (those in `fields`) and returns the stored row. */
   update(user: User, fields: (keyof User)[]): Promise<User>;
   countByRole(role: RoleName): Promise<number>;
@@ -97,4 +112,67 @@ export interface LockoutStore {
 /** Runs work in one database transaction (joined when already inside one). */
 export interface UnitOfWork {
   run<T>(work: () => Promise<T>): Promise<T>;
+}
+
+export type EmailTokenPurpose = 'verification' | 'password_reset' | 'invitation';
+
+/** A token mailed in a link. Only its SHA-256 is stored; it works once, for one purpose, until it expires. */
+export interface EmailToken {
+  id: string;
+  purpose: EmailTokenPurpose;
+  tokenHash: string;
+  userId: string | null;
+  invitationId: string | null;
+  /** The address the link was mailed to. */
+  email: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface EmailTokenStore {
+  create(token: EmailToken): Promise<void>;
+  /** Spends a token atomically: null when it is unknown, of another purpose, spent or expired. */
+  consume(purpose: EmailTokenPurpose, tokenHash: string): Promise<EmailToken | null>;
+  /** Spends every live token of a user for a purpose: a newer link replaces the older ones. */
+  spendAll(purpose: EmailTokenPurpose, userId: string): Promise<void>;
+}
+
+export interface InvitationsRepository {
+  create(invitation: Invitation): Promise<Invitation>;
+  /** A pending invitation: neither accepted, revoked nor expired. */
+  findPending(id: string): Promise<Invitation | null>;
+  listPending(offset: number, limit: number): Promise<Page<Invitation>>;
+  /** Ends a pending invitation; false when it was no longer pending. */
+  close(id: string, how: 'accepted' | 'revoked', userId?: string): Promise<boolean>;
+}
+
+export type MailKind = 'password_reset' | 'verification' | 'invitation';
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** The templates of USHER_*_EMAIL_TEMPLATE, filled in (HTML-escaped in the HTML part). */
+export interface MailTemplates {
+  render(kind: MailKind, vars: Record<string, string>): RenderedMail;
+}
+
+export interface OutgoingMail extends RenderedMail {
+  kind: MailKind;
+  to: string;
+  userId: string | null;
+  /** The link the mail carries; kept apart for the development fallback's log line only. */
+  link: string;
+  /** The link is useless after this: a mail not delivered by then is dropped. */
+  expiresAt: Date;
+}
+
+/** Mail goes through a queue in PostgreSQL, written in the transaction of the change it reports. */
+export interface MailQueue {
+  /** Queues a mail in the surrounding transaction: it is sent only if that commits. */
+  enqueue(mail: OutgoingMail): Promise<void>;
+  /** Nudges the sender after a commit; it also polls, so a lost nudge only delays a mail. */
+  wake(): void;
 }

@@ -146,6 +146,25 @@ export interface NewApiKey extends ApiKeyInfo {
   key: string;
 }
 
+/** A pending invitation to create an account with a role. */
+export interface Invitation {
+  id: string;
+  email: string;
+  role: RoleName;
+  invitedBy: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** What the invitee chooses when accepting: the email and role come from the invitation. */
+export interface AcceptInvitationInput {
+  token: string;
+  firstName: string;
+  lastName: string;
+  username: string;
+  secret: string;
+}
+
 export const AUDIT_TYPES = [
   'signin_succeeded',
   'signin_failed',
@@ -170,6 +189,16 @@ export const AUDIT_TYPES = [
   'password_changed',
   'key_created',
   'key_revoked',
+  'verification_sent',
+  'email_verified',
+  'password_reset_requested',
+  'password_reset',
+  'invitation_created',
+  'invitation_accepted',
+  'invitation_revoked',
+  'temporary_password_set',
+  'mail_sent',
+  'mail_failed',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 
@@ -236,4 +265,24 @@ export interface UsersService {
   listAudit(ctx: Ctx, query: AuditQuery): Promise<Page<AuditEntry>>;
   /** Hard-deletes users deleted before `before`; run by the purge job. */
   purgeDeleted(ctx: Ctx, before: Date): Promise<number>;
+  /** Mails the caller a single-use link that verifies their email address. */
+  sendVerification(ctx: Ctx): Promise<void>;
+  /** Spends a verification token: the address it was mailed to becomes verified. */
+  verifyEmail(ctx: Ctx, token: string): Promise<User>;
+  /** Mails a reset link when the address is an enabled account's; answers alike, in the same time, either way. */
+  requestPasswordReset(ctx: Ctx, email: string): Promise<void>;
+  /** Spends a reset token: sets the secret and ends every session of the user. */
+  resetPassword(ctx: Ctx, token: string, secret: string): Promise<void>;
+  /** Mails an invitation to create an account with `role`. */
+  createInvitation(ctx: Ctx, email: string, role: RoleName): Promise<Invitation>;
+  /** Pending invitations (not accepted, revoked or expired), newest first. */
+  listInvitations(ctx: Ctx, page: { offset: number; limit: number }): Promise<Page<Invitation>>;
+  revokeInvitation(ctx: Ctx, id: string): Promise<void>;
+  /** Spends an invitation token: creates the invited, verified account. */
+  acceptInvitation(ctx: Ctx, input: AcceptInvitationInput): Promise<User>;
+  /**
+   * Replaces a user's secret with a generated one, returned this once. Its sessions end, and a
+   * session begun with it may only change the secret until a new one is set.
+   */
+  setTemporaryPassword(ctx: Ctx, id: string): Promise<string>;
 }

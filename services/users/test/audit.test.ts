@@ -59,7 +59,7 @@ describe('audit log', () => {
       actor_id: ownerId,
       target_id: userId,
       ip: expect.stringMatching(/127\.0\.0\.1/),
-      details: { from: 'viewer', to: 'editor' },
+      details: { role: { old: 'viewer', new: 'editor' } },
     });
     expect(Date.parse(role.occurred_at)).toBeGreaterThan(Date.now() - 60_000);
     expect(res.body.events.find((e: { type: string }) => e.type === 'signin_failed').outcome).toBe('failure');

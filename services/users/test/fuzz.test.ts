@@ -64,6 +64,9 @@ const FIELDS = [
   'username',
   'name',
   'expires_in',
+  'token',
+  'password',
+  'confirm_password',
 ];
 
 describe('fuzz: malformed input on every route', () => {
@@ -134,6 +137,10 @@ describe('fuzz: malformed input on every route', () => {
       ['PATCH', `/users/${targetId}/secret`],
       ['PATCH', '/users/secret'],
       ['POST', '/users/keys'],
+      ['POST', '/password/reset-request'],
+      ['PUT', '/password/reset'],
+      ['POST', '/users/invitations'],
+      ['POST', '/users/invitations/accept'],
     ];
     for (const [method, path] of bodyRoutes) {
       // Not JSON at all, JSON of the wrong shape, and each field set to each bad value.
@@ -158,7 +165,11 @@ describe('fuzz: malformed input on every route', () => {
                 }
               : { [field]: value };
           const res =
-            method === 'POST' ? await http.post(path, body, owner) : await http.patch(path, body, owner);
+            method === 'POST'
+              ? await http.post(path, body, owner)
+              : method === 'PUT'
+                ? await http.put(path, body, owner)
+                : await http.patch(path, body, owner);
           await probe(res, `${method} ${path} ${field}=${JSON.stringify(value)?.slice(0, 40)}`);
         }
       }
@@ -174,6 +185,7 @@ describe('fuzz: malformed input on every route', () => {
         ['GET', '/sessions'],
         ['DELETE', '/sessions'],
         ['PATCH', '/role'],
+        ['POST', '/temporary-password'],
       ] as const) {
         const path = `/users/${encodeURIComponent(id)}${suffix}`;
         const res =
@@ -191,6 +203,8 @@ describe('fuzz: malformed input on every route', () => {
       expect4xx(await http.get(`/users?${q}`, owner), `GET /users?${q}`);
       expect4xx(await http.get(`/users/search?${q}`, owner), `GET /users/search?${q}`);
       expect4xx(await http.get(`/audit?${q}`, owner), `GET /audit?${q}`);
+      expect4xx(await http.get(`/users/invitations?${q}`, owner), `GET /users/invitations?${q}`);
+      expect4xx(await http.get(`/verify-email?${q}`), `GET /verify-email?${q}`);
     }
     for (const id of BAD_IDS) {
       expect4xx(
@@ -198,6 +212,10 @@ describe('fuzz: malformed input on every route', () => {
         `DELETE /users/sessions/${id}`,
       );
       expect4xx(await http.del(`/users/keys/${encodeURIComponent(id)}`, owner), `DELETE /users/keys/${id}`);
+      expect4xx(
+        await http.del(`/users/invitations/${encodeURIComponent(id)}`, owner),
+        `DELETE /users/invitations/${id}`,
+      );
     }
     for (const token of ['', 'a', 'a.b.c', 'x'.repeat(10000), 'usher_pat_x', '\u0000']) {
       const res = await fetch(`${users.url}/users/profile`, {

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import { loadUsersConfig } from '@usher/config';
 import { createTestDatabase, freePort, testNatsUrl, waitForPort, type TestDatabase } from '@usher/testkit';
 import { startUsersService, type UsersHandle } from '../src/app';
+import { validateResponse } from './openapi';
 
 export const AUTH_MAIN = path.join(__dirname, '../../auth/dist/main.js');
 
@@ -99,6 +100,8 @@ export function api(base: string) {
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
     const text = await res.text();
+    // Every answer must match openapi.yaml: the spec and the code cannot drift apart.
+    validateResponse(method, url, res.status, res.headers, text);
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
@@ -112,6 +115,7 @@ export function api(base: string) {
     get: (url: string, token?: string) => call('GET', url, undefined, token),
     post: (url: string, body?: unknown, token?: string) => call('POST', url, body, token),
     patch: (url: string, body?: unknown, token?: string) => call('PATCH', url, body, token),
+    put: (url: string, body?: unknown, token?: string) => call('PUT', url, body, token),
     del: (url: string, token?: string) => call('DELETE', url, undefined, token),
     postRaw: (url: string, raw: string, contentType = 'application/json') =>
       fetch(base + url, { method: 'POST', headers: { 'content-type': contentType }, body: raw }),

@@ -140,8 +140,9 @@ export function translate(error: unknown): Error {
       return new NotFoundError(error.message || 'not found');
     case 'unavailable':
       return new UnavailableError('authentication service is unavailable, try again later');
+    case 'limit_exceeded':
+      return new ConflictError(error.message);
     default:
-      if (/limit|exhausted|precondition/i.test(error.message)) return new ConflictError(error.message);
       return new InternalAuthError(error.message);
   }
 }

@@ -33,7 +33,7 @@ export interface AccessOptions {
 }
 
 /** Lockout counters are keyed by account when the identity is known, else by the identity text. */
-const lockKey = (userId: string | undefined, identity: string) =>
+export const lockKey = (userId: string | undefined, identity: string) =>
   userId ? `user:${userId}` : `identity:${identity.trim().toLowerCase()}`;
 
 /** Ways in and out: sign-in with lockout, refresh, sign-out, sessions, API keys, the audit log. */

@@ -39,7 +39,12 @@ export class Accounts {
     }
   }
 
-  async register(ctx: Ctx, input: NewUser): Promise<User> {
+  /** `verified`: the address is known to work (an accepted invitation, the owner made at startup). */
+  async register(
+    ctx: Ctx,
+    input: NewUser,
+    options: { verified?: boolean; details?: Record<string, unknown> } = {},
+  ): Promise<User> {
     this.checkSecret(input.secret);
     const hash = await this.hasher.hash(input.secret);
     const user: User = {
@@ -53,14 +58,18 @@ export class Accounts {
       tags: input.tags,
       metadata: input.metadata,
       picture: input.picture,
-      verifiedAt: null,
+      verifiedAt: options.verified ? new Date() : null,
       createdAt: new Date(),
       updatedAt: null,
       updatedBy: ctx.caller?.userId ?? null,
     };
     return this.uow.run(async () => {
       const created = await this.repo.create(user, hash);
-      await audit(this.log, ctx, 'user_created', created.id, { role: created.role, status: created.status });
+      await audit(this.log, ctx, 'user_created', created.id, {
+        role: created.role,
+        status: created.status,
+        ...options.details,
+      });
       return created;
     });
   }
@@ -92,8 +101,22 @@ export class Accounts {
     return this.change(ctx, id, 'user_updated', (u) => Object.assign(u, pick(patch, fields)), fields);
   }
 
+  /** A new address is not verified: verified_at is cleared unless only the letter case changed. */
   updateEmail(ctx: Ctx, id: string, email: string): Promise<User> {
-    return this.change(ctx, id, 'email_changed', (u) => (u.email = email), ['email']);
+    return this.uow.run(async () => {
+      const user = await this.load(id);
+      const sameAddress = user.email.toLowerCase() === email.toLowerCase();
+      return this.save(
+        ctx,
+        user,
+        'email_changed',
+        (u) => {
+          u.email = email;
+          if (!sameAddress) u.verifiedAt = null;
+        },
+        sameAddress ? ['email'] : ['email', 'verifiedAt'],
+      );
+    });
   }
 
   updateUsername(ctx: Ctx, id: string, username: string): Promise<User> {
@@ -114,10 +137,7 @@ export class Accounts {
       if (user.role === role) return user;
       if (user.role === 'owner') await this.keepAnOwner(user, 'demoted');
       const demoted = roleLevel(role) < roleLevel(user.role);
-      const changed = await this.save(ctx, user, 'role_changed', (u) => (u.role = role), ['role'], {
-        from: user.role,
-        to: role,
-      });
+      const changed = await this.save(ctx, user, 'role_changed', (u) => (u.role = role), ['role']);
       // Tokens carry the role: end them now, inside the transaction, so a failure undoes the change.
       await this.auth.revokeUserSessions(id, { reason: 'role_changed', includeApiKeys: demoted });
       return changed;
@@ -129,7 +149,8 @@ export class Accounts {
     const hash = await this.hasher.hash(secret);
     return this.uow.run(async () => {
       const user = await this.load(id);
-      await this.repo.updateSecretHash(id, hash);
+      // A secret chosen by someone (the user, or an admin who tells it) is no temporary one.
+      await this.repo.updateSecretHash(id, hash, { mustChange: false });
       const changed = await this.save(ctx, user, 'password_changed', () => undefined, [], { by });
       await this.auth.revokeUserSessions(id, { reason: 'password_changed', includeApiKeys: false });
       return changed;
@@ -180,7 +201,7 @@ export class Accounts {
     }
   }
 
-  /** Loads a user that is not deleted: deleted accounts answer 404 to everything but the purge. */
+  /** Loads a user that is not deleted: changes to a deleted account answer 404 (admins still read it). */
   async load(id: string): Promise<User> {
     const user = await this.repo.findById(id);
     if (!user || user.status === 'deleted') throw new NotFoundError('user not found');
@@ -197,7 +218,8 @@ export class Accounts {
     return this.uow.run(async () => this.save(ctx, await this.load(id), type, apply, fields));
   }
 
-  private async save(
+  /** Applies a change to a loaded user, stores it and audits it (inside the caller's unit of work). */
+  async save(
     ctx: Ctx,
     user: User,
     type: AuditType,
@@ -226,5 +248,7 @@ const pick = <T extends object>(o: T, keys: (keyof T)[]) =>
 
 /** Field-level old/new pairs for the audit log (never secrets: those fields are not in User). */
 function changes(before: User, after: User, fields: (keyof User)[]): Record<string, unknown> {
-  return Object.fromEntries(fields.map((f) => [f, { old: before[f], new: after[f] }]));
+  // Field names as the API and events spell them (first_name, not firstName).
+  const name = (f: string) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return Object.fromEntries(fields.map((f) => [name(f), { old: before[f], new: after[f] }]));
 }

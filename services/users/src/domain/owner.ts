@@ -29,7 +29,7 @@ export async function ensureOwner(
   if ((await repo.countByRole('owner')) > 0) return 'exists';
   const generated = settings.password ? undefined : randomBytes(18).toString('base64url');
   try {
-    await service.register(SYSTEM_CTX, {
+    const owner = await service.register(SYSTEM_CTX, {
       firstName: '',
       lastName: '',
       email: settings.email,
@@ -41,6 +41,8 @@ export async function ensureOwner(
       metadata: {},
       picture: '',
     });
+    // The configured owner's address is taken as verified: it must get in with unverified users refused.
+    await repo.update({ ...owner, verifiedAt: new Date() }, ['verifiedAt']);
   } catch (error) {
     if (error instanceof ConflictError && (await repo.countByRole('owner')) > 0) return 'exists';
     throw error;

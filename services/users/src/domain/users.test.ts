@@ -12,8 +12,12 @@ import type {
   AuditLog,
   AuditRecord,
   AuthPort,
+  EmailTokenStore,
+  InvitationsRepository,
   LockoutStore,
   LockState,
+  MailQueue,
+  MailTemplates,
   PasswordHasher,
   UsersRepository,
 } from '../ports';
@@ -159,14 +163,31 @@ function setup(allowSelfRegister = true) {
       audit: audit as unknown as AuditLog,
       lockout,
       uow: { run: (work) => work() },
+      // The email flows run against PostgreSQL and a real SMTP server in test/.
+      emailTokens: {} as EmailTokenStore,
+      invitations: {} as InvitationsRepository,
+      mailQueue: {} as MailQueue,
+      mailTemplates: {} as MailTemplates,
     },
     {
       passRegex: /^.{8,}$/,
       dummyHash: 'v2:dummy-never-matches',
       lockout: { threshold: 3, windowMs: 60_000, durationMs: 60_000 },
+      links: {
+        passwordReset: { urlPrefix: 'http://localhost/password/reset', ttlMs: 300_000 },
+        verification: { urlPrefix: 'http://localhost/verify-email', ttlMs: 86_400_000 },
+        invitation: { urlPrefix: 'http://localhost/invitations/accept', ttlMs: 259_200_000 },
+      },
     },
   );
-  const svc = new AuthorizedUsers(inner, repo as unknown as UsersRepository, { allowSelfRegister });
+  const svc = new AuthorizedUsers(
+    inner,
+    repo as unknown as UsersRepository,
+    { allowSelfRegister },
+    {
+      findPending: async () => null,
+    },
+  );
   return { repo, hasher, auth, audit, lockout, svc };
 }
 

@@ -1,10 +1,23 @@
 import type { RoleName } from '@usher/contracts';
-import type { AuditLog, AuthPort, LockoutStore, PasswordHasher, UnitOfWork, UsersRepository } from '../ports';
 import type {
+  AuditLog,
+  AuthPort,
+  EmailTokenStore,
+  InvitationsRepository,
+  LockoutStore,
+  MailQueue,
+  MailTemplates,
+  PasswordHasher,
+  UnitOfWork,
+  UsersRepository,
+} from '../ports';
+import type {
+  AcceptInvitationInput,
   ApiKeyInfo,
   AuditEntry,
   AuditQuery,
   Ctx,
+  Invitation,
   ListQuery,
   NewApiKey,
   NewUser,
@@ -19,6 +32,9 @@ import type {
 } from '../service';
 import { Access } from './access';
 import { Accounts } from './accounts';
+import { LinkMailer, type LinksOptions } from './email-links';
+import { Invitations } from './invitations';
+import { Recovery } from './recovery';
 
 export interface UsersOptions {
   /** USHER_USERS_PASS_REGEX */
@@ -26,6 +42,10 @@ export interface UsersOptions {
   /** A hash of a random secret made with the live settings: unknown identities are compared against it. */
   dummyHash: string;
   lockout: { threshold: number; windowMs: number; durationMs: number };
+  /** Emailed links: where they point and how long they work. */
+  links: LinksOptions;
+  /** A password-reset request answers no sooner than this (default 250 ms), account or not. */
+  resetFloorMs?: number;
 }
 
 export interface UsersDeps {
@@ -35,6 +55,10 @@ export interface UsersDeps {
   audit: AuditLog;
   lockout: LockoutStore;
   uow: UnitOfWork;
+  emailTokens: EmailTokenStore;
+  invitations: InvitationsRepository;
+  mailQueue: MailQueue;
+  mailTemplates: MailTemplates;
 }
 
 /**
@@ -45,12 +69,34 @@ export interface UsersDeps {
 export class Users implements UsersService {
   private readonly accounts: Accounts;
   private readonly access: Access;
+  private readonly recovery: Recovery;
+  private readonly invitations: Invitations;
 
   constructor(deps: UsersDeps, options: UsersOptions) {
     this.accounts = new Accounts(deps.repo, deps.hasher, deps.auth, deps.audit, deps.uow, {
       passRegex: options.passRegex,
     });
     this.access = new Access(deps.repo, deps.hasher, deps.auth, deps.audit, deps.lockout, deps.uow, options);
+    const links = new LinkMailer(deps.emailTokens, deps.mailQueue, deps.mailTemplates, options.links);
+    this.recovery = new Recovery(
+      deps.repo,
+      deps.hasher,
+      deps.auth,
+      deps.audit,
+      deps.lockout,
+      deps.uow,
+      this.accounts,
+      links,
+      { resetFloorMs: options.resetFloorMs ?? 250 },
+    );
+    this.invitations = new Invitations(
+      deps.repo,
+      deps.invitations,
+      deps.audit,
+      deps.uow,
+      this.accounts,
+      links,
+    );
   }
 
   register = (ctx: Ctx, user: NewUser): Promise<User> => this.accounts.register(ctx, user);
@@ -96,4 +142,20 @@ export class Users implements UsersService {
 
   createKey = (ctx: Ctx, name: string, expiresInSeconds: number): Promise<NewApiKey> =>
     this.access.createKey(ctx, name, expiresInSeconds);
+
+  sendVerification = (ctx: Ctx): Promise<void> => this.recovery.sendVerification(ctx);
+  verifyEmail = (ctx: Ctx, token: string): Promise<User> => this.recovery.verifyEmail(ctx, token);
+  requestPasswordReset = (ctx: Ctx, email: string): Promise<void> =>
+    this.recovery.requestPasswordReset(ctx, email);
+  resetPassword = (ctx: Ctx, token: string, secret: string): Promise<void> =>
+    this.recovery.resetPassword(ctx, token, secret);
+  setTemporaryPassword = (ctx: Ctx, id: string): Promise<string> =>
+    this.recovery.setTemporaryPassword(ctx, id);
+  createInvitation = (ctx: Ctx, email: string, role: RoleName): Promise<Invitation> =>
+    this.invitations.create(ctx, email, role);
+  listInvitations = (ctx: Ctx, page: { offset: number; limit: number }): Promise<Page<Invitation>> =>
+    this.invitations.list(ctx, page);
+  revokeInvitation = (ctx: Ctx, id: string): Promise<void> => this.invitations.revoke(ctx, id);
+  acceptInvitation = (ctx: Ctx, input: AcceptInvitationInput): Promise<User> =>
+    this.invitations.accept(ctx, input);
 }

@@ -38,7 +38,7 @@ export function accessRoutes(svc: UsersService, authn: Authenticator): Router {
 
   r.post(
     '/users/tokens/revoke',
-    authn.required,
+    authn.anyState,
     handle(async (req) => {
       await svc.signOut(signedInCtx(req));
       return { status: 204 };

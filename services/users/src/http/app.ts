@@ -4,8 +4,10 @@ import type { AuthClient } from '@usher/auth-client';
 import { requestMetrics, type Logger, type Registry } from '@usher/telemetry';
 import type { Caller, UsersService } from '../service';
 import { accessRoutes } from './access-routes';
-import { AUTH_DISABLED_WARNING, authenticator } from './context';
+import { AUTH_DISABLED_WARNING, authenticator, type AccountGate } from './context';
+import { emailRoutes } from './email-routes';
 import { errorHandler, sendError } from './errors';
+import { docsRouter } from './docs';
 import { healthInfo } from './health';
 import { accountRoutes } from './routes';
 
@@ -19,6 +21,8 @@ export interface HttpAppDeps {
   requireAuthentication: boolean;
   /** Who anonymous requests act as when authentication is off. */
   owner: () => Promise<Caller>;
+  /** Temporary-password and email-verification rules for signed-in callers (none when absent). */
+  gate?: AccountGate;
 }
 
 /** Request id in and out, one access-log line and one metrics sample per request. */
@@ -92,15 +96,19 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
+  // The OpenAPI contract and its reference page: public, GET only, before the body parser.
+  app.use(docsRouter());
   // PostgreSQL text cannot hold NUL: refuse it at the edge rather than fail in the database.
   app.use(express.json({ limit: '100kb', strict: true, verify: refuseNul }));
   app.use(refuseNulInQuery);
   const authn = authenticator(deps.auth, {
     requireAuthentication: deps.requireAuthentication,
     owner: deps.owner,
+    gate: deps.gate,
   });
   // Access routes first: /users/sessions and /users/keys must not be read as /users/{id}.
   app.use(accessRoutes(deps.service, authn));
+  app.use(emailRoutes(deps.service, authn));
   app.use(accountRoutes(deps.service, authn));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'route not found'));
   app.use(errorHandler(deps.logger));

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { bearerToken, sendAuthError, type AuthClient } from '@usher/auth-client';
-import { AuthenticationError } from '../errors';
+import { AuthenticationError, EmailNotVerifiedError, PasswordChangeRequiredError } from '../errors';
+import type { AccessState } from '../ports';
 import type { Caller, ClientMeta, Ctx } from '../service';
 
 export const AUTH_DISABLED_WARNING =
@@ -11,6 +12,42 @@ export interface Authenticator {
   required: RequestHandler;
   /** A caller when a token came with the request; anonymous otherwise. */
   optional: RequestHandler;
+  /** Like `required`, and open to an account whose email is not verified yet: profile and verification. */
+  unverified: RequestHandler;
+  /** Like `required`, and open to a session begun with a temporary password: changing it, signing out. */
+  anyState: RequestHandler;
+}
+
+/** What a route admits beyond a valid token: see Authenticator. */
+type Level = 'full' | 'unverified' | 'any';
+
+export interface AccountGate {
+  /** The account's verification and temporary-password state, read fresh on every request. */
+  accessState(userId: string): Promise<AccessState | null>;
+  /** USHER_USERS_ALLOW_UNVERIFIED_USER */
+  allowUnverified: boolean;
+}
+
+/**
+ * The account-state rules at the edge, for the caller's own account: a session begun with a
+ * temporary password may only change it (403 password_change_required); with unverified users not
+ * allowed, an unverified account only reaches its profile and verification (403 email_not_verified).
+ * The state comes from the database, not the token, so it takes effect at once either way.
+ */
+async function admit(
+  caller: Caller,
+  level: Level,
+  gate: AccountGate | undefined,
+): Promise<Error | undefined> {
+  // API keys were made with the account's password: a temporary password does not concern them.
+  if (!gate || (!caller.sessionId && gate.allowUnverified)) return undefined;
+  const state = await gate.accessState(caller.userId);
+  if (!state) return undefined; // a deleted account: the service answers for it
+  caller.verified = state.verified;
+  if (level === 'any') return undefined;
+  if (state.mustChangeSecret && caller.sessionId) return new PasswordChangeRequiredError();
+  if (level === 'unverified' || gate.allowUnverified || state.verified) return undefined;
+  return new EmailNotVerifiedError();
 }
 
 /**
@@ -19,10 +56,10 @@ export interface Authenticator {
  */
 export function authenticator(
   auth: AuthClient,
-  options: { requireAuthentication: boolean; owner: () => Promise<Caller> },
+  options: { requireAuthentication: boolean; owner: () => Promise<Caller>; gate?: AccountGate },
 ): Authenticator {
   const verify =
-    (required: boolean): RequestHandler =>
+    (required: boolean, level: Level = 'full'): RequestHandler =>
     async (req, res, next) => {
       const token = bearerToken(req);
       if (!req.headers.authorization) {
@@ -38,21 +75,28 @@ export function authenticator(
         res.status(401).json({ error: 'unauthenticated', message: 'expected Authorization: Bearer <token>' });
         return;
       }
+      let caller: Caller;
       try {
         const p = await auth.authenticate(token);
-        res.locals.caller = {
-          userId: p.userId,
-          role: p.role,
-          sessionId: p.sessionId,
-          verified: p.verified,
-        } satisfies Caller;
+        caller = { userId: p.userId, role: p.role, sessionId: p.sessionId, verified: p.verified };
       } catch (error) {
         sendAuthError(res, error);
         return;
       }
-      next();
+      res.locals.caller = caller;
+      try {
+        const refused = await admit(caller, level, options.gate);
+        next(refused);
+      } catch (error) {
+        next(error);
+      }
     };
-  return { required: verify(true), optional: verify(false) };
+  return {
+    required: verify(true),
+    optional: verify(false),
+    unverified: verify(true, 'unverified'),
+    anyState: verify(true, 'any'),
+  };
 }
 
 export function clientOf(req: Request): ClientMeta {

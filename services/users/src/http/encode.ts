@@ -1,4 +1,13 @@
-import type { ApiKeyInfo, AuditEntry, NewApiKey, Page, SessionInfo, TokenPair, User } from '../service';
+import type {
+  ApiKeyInfo,
+  AuditEntry,
+  Invitation,
+  NewApiKey,
+  Page,
+  SessionInfo,
+  TokenPair,
+  User,
+} from '../service';
 
 /** The seed's user JSON. Never carries a secret. */
 export function toUserDto(u: User) {
@@ -75,4 +84,13 @@ export const toAuditDto = (a: AuditEntry) => ({
   user_agent: a.userAgent,
   occurred_at: a.occurredAt.toISOString(),
   details: a.details,
+});
+
+export const toInvitationDto = (i: Invitation) => ({
+  id: i.id,
+  email: i.email,
+  role: i.role,
+  ...(i.invitedBy ? { invited_by: i.invitedBy } : {}),
+  created_at: i.createdAt.toISOString(),
+  expires_at: i.expiresAt.toISOString(),
 });

@@ -92,14 +92,14 @@ export function accountRoutes(svc: UsersService, authn: Authenticator): Router {
 
   r.get(
     '/users/profile',
-    authn.required,
+    authn.unverified,
     handle(async (req) => ok(toUserDto(await svc.viewProfile(signedInCtx(req))))),
   );
 
   r.patch(
     '/users/secret',
     requireJson,
-    authn.required,
+    authn.anyState,
     handle(async (req) => {
       const b = ChangeSecretBody.parse(req.body);
       return ok(toUserDto(await svc.changeSecret(signedInCtx(req), b.old_secret, b.new_secret)));

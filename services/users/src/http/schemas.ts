@@ -259,10 +259,64 @@ export const CreateKeyBody = z.object(
       .transform((v) =>
         v === undefined ? 0 : typeof v === 'number' ? v : Math.floor((parseDuration(v) ?? 0) / 1000),
       )
-      .pipe(z.number().max(366 * 24 * 3600, 'must be at most one year')),
+      .pipe(z.number().max(365 * 24 * 3600, 'must be at most 365 days')),
   },
   expected('a JSON object'),
 );
 
 export const SessionParams = z.object({ id: z.uuid({ error: 'must be a UUID' }) });
-export const KeyParams = z.object({ id: z.string().regex(/^[\w-]{1,64}$/, 'must be an API key id') });
+export const KeyParams = z.object({ id: z.uuid({ error: 'must be a UUID' }) });
+
+// Email flows.
+const emailToken = z
+  .string(expected('a string'))
+  .min(1, 'is required')
+  .max(256, 'must be at most 256 characters');
+const password = z
+  .string(expected('a string'))
+  .min(1, 'is required')
+  .max(1024, 'must be at most 1024 characters');
+
+export const VerifyEmailQuery = z.strictObject(
+  { token: emailToken },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown query parameter ${issue.keys.join(', ')}` : undefined,
+  },
+);
+
+/** `{email}`; a seed client's `host` is accepted and ignored: links go to USHER_PASSWORD_RESET_URL_PREFIX. */
+export const ResetRequestBody = z.object({ email: Email }, expected('a JSON object'));
+
+export const ResetPasswordBody = z
+  .object({ token: emailToken, password, confirm_password: password }, expected('a JSON object'))
+  .refine((b) => b.password === b.confirm_password, {
+    message: 'must equal password',
+    path: ['confirm_password'],
+  });
+
+export const InvitationBody = z.object(
+  { email: Email, role: Role.default('viewer') },
+  expected('a JSON object'),
+);
+
+export const AcceptInvitationBody = z.object(
+  {
+    token: emailToken,
+    first_name: name.default(''),
+    last_name: name.default(''),
+    username: Username,
+    password,
+  },
+  expected('a JSON object'),
+);
+
+export const PageParams = z.strictObject(
+  { offset: intParam(0, 0, 1_000_000_000), limit: intParam(10, 1, 100) },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown query parameter ${issue.keys.join(', ')}` : undefined,
+  },
+);
+
+export const InvitationParams = z.object({ id: z.uuid({ error: 'must be a UUID' }) });

@@ -31,6 +31,15 @@ const METHODS = {
   revokeKey: true,
   listAudit: true,
   purgeDeleted: true,
+  sendVerification: true,
+  verifyEmail: true,
+  requestPasswordReset: true,
+  resetPassword: true,
+  createInvitation: true,
+  listInvitations: true,
+  revokeInvitation: true,
+  acceptInvitation: true,
+  setTemporaryPassword: true,
 } satisfies Record<keyof UsersService, true>;
 
 export const SERVICE_METHODS = Object.keys(METHODS) as (keyof UsersService)[];

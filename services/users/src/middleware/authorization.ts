@@ -1,12 +1,14 @@
 import { roleAtLeast, type RoleName } from '@usher/contracts';
 import { AuthenticationError, AuthorizationError, NotFoundError } from '../errors';
-import type { UsersRepository } from '../ports';
+import type { InvitationsRepository, UsersRepository } from '../ports';
 import type {
+  AcceptInvitationInput,
   ApiKeyInfo,
   AuditEntry,
   AuditQuery,
   Caller,
   Ctx,
+  Invitation,
   ListQuery,
   NewApiKey,
   NewUser,
@@ -40,6 +42,7 @@ export class AuthorizedUsers implements UsersService {
     private readonly inner: UsersService,
     private readonly repo: UsersRepository,
     private readonly options: AuthorizationOptions,
+    private readonly invitations: Pick<InvitationsRepository, 'findPending'>,
   ) {}
 
   private caller(ctx: Ctx): Caller {
@@ -222,6 +225,59 @@ export class AuthorizedUsers implements UsersService {
   async listAudit(ctx: Ctx, query: AuditQuery): Promise<Page<AuditEntry>> {
     if (!roleAtLeast(this.caller(ctx).role, 'admin')) throw forbidden('read the audit log');
     return this.inner.listAudit(ctx, query);
+  }
+
+  async sendVerification(ctx: Ctx): Promise<void> {
+    this.caller(ctx);
+    return this.inner.sendVerification(ctx);
+  }
+
+  /** Whoever holds a mailed token may spend it: the token is the credential. */
+  verifyEmail(ctx: Ctx, token: string): Promise<User> {
+    return this.inner.verifyEmail(ctx, token);
+  }
+
+  requestPasswordReset(ctx: Ctx, email: string): Promise<void> {
+    return this.inner.requestPasswordReset(ctx, email);
+  }
+
+  resetPassword(ctx: Ctx, token: string, secret: string): Promise<void> {
+    return this.inner.resetPassword(ctx, token, secret);
+  }
+
+  acceptInvitation(ctx: Ctx, input: AcceptInvitationInput): Promise<User> {
+    return this.inner.acceptInvitation(ctx, input);
+  }
+
+  async setTemporaryPassword(ctx: Ctx, id: string): Promise<string> {
+    if (this.caller(ctx).userId === id)
+      throw forbidden('give yourself a temporary password: use PATCH /users/secret');
+    await this.managed(ctx, id, 'set a temporary password for this user');
+    return this.inner.setTemporaryPassword(ctx, id);
+  }
+
+  /** Admins invite viewers and editors; owners any role (the rule of canAssign). */
+  async createInvitation(ctx: Ctx, email: string, role: RoleName): Promise<Invitation> {
+    const caller = this.caller(ctx);
+    if (!roleAtLeast(caller.role, 'admin')) throw forbidden('invite users');
+    if (!canAssign(caller.role, role)) throw forbidden(`invite with the role ${role}`);
+    return this.inner.createInvitation(ctx, email, role);
+  }
+
+  async listInvitations(ctx: Ctx, page: { offset: number; limit: number }): Promise<Page<Invitation>> {
+    if (!roleAtLeast(this.caller(ctx).role, 'admin')) throw forbidden('list invitations');
+    return this.inner.listInvitations(ctx, page);
+  }
+
+  /** Only an invitation the caller could have made. */
+  async revokeInvitation(ctx: Ctx, id: string): Promise<void> {
+    const caller = this.caller(ctx);
+    if (!roleAtLeast(caller.role, 'admin')) throw forbidden('revoke invitations');
+    const invitation = await this.invitations.findPending(id);
+    if (!invitation) throw new NotFoundError('invitation not found');
+    if (!canAssign(caller.role, invitation.role))
+      throw forbidden(`revoke an invitation as ${invitation.role}`);
+    return this.inner.revokeInvitation(ctx, id);
   }
 
   /** Run by the purge job inside the service, never from a request. */

@@ -1,9 +1,17 @@
 import { Counter, Histogram, type Registry } from '@usher/telemetry';
 import { UsherError } from '../errors';
+import type { LockoutStore } from '../ports';
 import type { UsersService } from '../service';
 import { around, snake } from './around';
 
-/** Calls and latency of each domain method, by outcome. */
+/** How a sign-in ended, read from its error kind (none: success); the domain is not touched for this. */
+function signInOutcome(error?: unknown): 'success' | 'failure' | 'locked' | 'error' {
+  if (error === undefined) return 'success';
+  const kind = error instanceof UsherError ? error.kind : 'internal';
+  return kind === 'unauthenticated' ? 'failure' : kind === 'locked' ? 'locked' : 'error';
+}
+
+/** Calls and latency of each domain method, by outcome; sign-ins by how they ended. */
 export function metricsUsers(inner: UsersService, registry: Registry): UsersService {
   const calls = new Counter({
     name: 'usher_users_calls_total',
@@ -18,17 +26,45 @@ export function metricsUsers(inner: UsersService, registry: Registry): UsersServ
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const signIns = new Counter({
+    name: 'usher_users_signins_total',
+    help: 'password sign-ins by outcome: success, failure (wrong identity or secret), locked (refused during a lockout), error',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  for (const outcome of ['success', 'failure', 'locked', 'error']) signIns.inc({ outcome }, 0);
   return around(inner, async (method, call) => {
     const end = latency.startTimer({ method: snake(method) });
     try {
       const result = await call();
       calls.inc({ method: snake(method), outcome: 'ok' });
+      if (method === 'issueToken') signIns.inc({ outcome: signInOutcome() });
       return result;
     } catch (error) {
       calls.inc({ method: snake(method), outcome: error instanceof UsherError ? error.kind : 'internal' });
+      if (method === 'issueToken') signIns.inc({ outcome: signInOutcome(error) });
       throw error;
     } finally {
       end();
     }
   });
+}
+
+/** Counts lockouts as they start: the failure that reaches the threshold and locks the key. */
+export function metricsLockout(inner: LockoutStore, registry: Registry): LockoutStore {
+  const lockouts = new Counter({
+    name: 'usher_users_lockouts_total',
+    help: 'accounts (or unknown identities) locked after too many failed sign-ins',
+    registers: [registry],
+  });
+  return {
+    lockedUntil: (key) => inner.lockedUntil(key),
+    clear: (key) => inner.clear(key),
+    async recordFailure(key, policy) {
+      const state = await inner.recordFailure(key, policy);
+      // failures keep counting while locked; only the one that reached the threshold starts a lock
+      if (state.lockedUntil && state.failures === policy.threshold) lockouts.inc();
+      return state;
+    },
+  };
 }

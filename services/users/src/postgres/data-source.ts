@@ -1,9 +1,13 @@
 import fs from 'fs';
 import { DataSource } from 'typeorm';
+import type { ClientConfig } from 'pg';
 import type { DatabaseConfig } from '@usher/config';
 import { AuditEntity, CredentialEntity, LoginAttemptEntity, UserEntity } from './entities';
 import { CreateUsers1763900000000 } from './migrations/1763900000000-create-users';
 import { Accounts1763910000000 } from './migrations/1763910000000-accounts';
+import { EmailFlows1763940000000 } from './migrations/1763940000000-email-flows';
+import { Outbox1763920000000 } from './migrations/1763920000000-outbox';
+import { ListAtScale1763950000000 } from './migrations/1763950000000-list-at-scale';
 
 /** The PostgreSQL schema that holds every table of the users service. */
 export const SCHEMA = 'users';
@@ -25,6 +29,31 @@ export function pgConnectionOptions(db: DatabaseConfig) {
     : { host: db.host, port: db.port, username: db.user, password: db.password, database: db.database, ssl };
 }
 
+/** The same database for plain `pg` clients (the outbox relay), resolving names in our schema. */
+export function pgClientConfig(db: DatabaseConfig): ClientConfig {
+  const o = pgConnectionOptions(db) as {
+    url?: string;
+    host?: string;
+    port?: number;
+    username?: string;
+    password?: string;
+    database?: string;
+    ssl: ClientConfig['ssl'];
+  };
+  const options = `-c search_path=${SCHEMA},public`;
+  return o.url
+    ? { connectionString: o.url, ssl: o.ssl, options }
+    : {
+        host: o.host,
+        port: o.port,
+        user: o.username,
+        password: o.password,
+        database: o.database,
+        ssl: o.ssl,
+        options,
+      };
+}
+
 /** Connects, makes sure the schema exists and runs the checked-in migrations (never synchronize). */
 export async function openDatabase(db: DatabaseConfig, poolSize = 10): Promise<DataSource> {
   const dataSource = new DataSource({
@@ -32,7 +61,13 @@ export async function openDatabase(db: DatabaseConfig, poolSize = 10): Promise<D
     ...pgConnectionOptions(db),
     schema: SCHEMA,
     entities: [UserEntity, CredentialEntity, AuditEntity, LoginAttemptEntity],
-    migrations: [CreateUsers1763900000000, Accounts1763910000000],
+    migrations: [
+      CreateUsers1763900000000,
+      Accounts1763910000000,
+      Outbox1763920000000,
+      EmailFlows1763940000000,
+      ListAtScale1763950000000,
+    ],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     // Raw SQL (migrations, queries) resolves unqualified names in our schema too.

@@ -1,6 +1,6 @@
 import { roleLevel, roleName, type RoleName } from '@usher/contracts';
 import { ConflictError } from '../errors';
-import type { UsersRepository } from '../ports';
+import type { AccessState, UsersRepository } from '../ports';
 import {
   USER_STATUSES,
   type ListQuery,
@@ -192,11 +192,35 @@ export class PostgresUsersRepository implements UsersRepository {
     return result.affected ?? 0;
   }
 
-  async updateSecretHash(id: string, secretHash: string): Promise<void> {
-    await this.tx
-      .manager()
-      .getRepository(CredentialEntity)
-      .update({ user_id: id }, { secret_hash: secretHash, updated_at: new Date() });
+  async updateSecretHash(
+    id: string,
+    secretHash: string,
+    options: { mustChange?: boolean } = {},
+  ): Promise<void> {
+    await this.tx.manager().query(
+      `update credentials set secret_hash = $2, updated_at = now(), must_change = coalesce($3, must_change)
+          where user_id = $1`,
+      [id, secretHash, options.mustChange ?? null],
+    );
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    const row = await this.users()
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email: email.trim() })
+      .getOne();
+    return row ? fromRow(row) : null;
+  }
+
+  async accessState(id: string): Promise<AccessState | null> {
+    const rows: { verified: boolean; must_change: boolean | null }[] = await this.tx.manager().query(
+      `select u.verified_at is not null as verified, c.must_change
+           from users u left join credentials c on c.user_id = u.id
+          where u.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    return row ? { verified: row.verified, mustChangeSecret: row.must_change === true } : null;
   }
 
   countByRole(role: RoleName): Promise<number> {

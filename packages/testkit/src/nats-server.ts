@@ -1,6 +1,6 @@
 import fs from 'fs';
 import { spawn, type ChildProcess } from 'child_process';
-import { waitForPort } from '@usher/testkit';
+import { waitForPort } from './net';
 
 const CANDIDATES = [
   process.env.USHER_TEST_NATS_SERVER,
@@ -18,9 +18,18 @@ export interface PrivateNats {
   stop(): Promise<void>;
 }
 
-/** A nats-server of this test's own on 127.0.0.1:port, so the test can stop it mid-way. */
-export async function startNatsServer(binary: string, port: number): Promise<PrivateNats> {
-  const child: ChildProcess = spawn(binary, ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+/**
+ * A nats-server of the test's own on 127.0.0.1:port, so the test can stop it mid-way (and start it
+ * again on the same port and store to see what survives). `storeDir` turns JetStream on.
+ */
+export async function startNatsServer(
+  binary: string,
+  port: number,
+  options: { storeDir?: string } = {},
+): Promise<PrivateNats> {
+  const args = ['-a', '127.0.0.1', '-p', String(port)];
+  if (options.storeDir) args.push('-js', '-sd', options.storeDir);
+  const child: ChildProcess = spawn(binary, args, { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitForPort(port);
   return {
