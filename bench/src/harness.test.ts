@@ -86,7 +86,12 @@ describe('merging rounds', () => {
     expect(m.p50).toBe(4);
     expect(m.p99).toBe(7);
     expect(describeLoad(m)).toBe('10.0 req/s (p50 4.0 ms, p99 7.0 ms, 2 non-2xx, 0 errors)');
-    expect(mergeHash([{ ops: 10, seconds: 1, opsPerSec: 10 }, { ops: 30, seconds: 3, opsPerSec: 10 }])).toEqual({
+    expect(
+      mergeHash([
+        { ops: 10, seconds: 1, opsPerSec: 10 },
+        { ops: 30, seconds: 3, opsPerSec: 10 },
+      ]),
+    ).toEqual({
       ops: 40,
       seconds: 4,
       opsPerSec: 10,

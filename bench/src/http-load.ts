@@ -47,7 +47,9 @@ export async function httpLoad(opts: HttpLoadOptions): Promise<HttpLoadResult> {
         : {}),
   };
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(options, (err: unknown, res: autocannon.Result) => (err ? reject(err) : resolve(res)));
+    const instance = autocannon(options, (err: unknown, res: autocannon.Result) =>
+      err ? reject(err) : resolve(res),
+    );
     instance.on('response', (_client, status, _bytes, ms) => {
       if (status >= 200 && status < 300) latencies.push(ms);
     });

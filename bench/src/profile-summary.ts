@@ -43,7 +43,13 @@ export interface ProfileSummary {
   /** Sampled time less (idle): shares are of this. */
   busyMs: number;
   functions: { name: string; selfMs: number; share: number }[];
-  packages: { name: string; selfMs: number; inclusiveMs: number; selfShare: number; inclusiveShare: number }[];
+  packages: {
+    name: string;
+    selfMs: number;
+    inclusiveMs: number;
+    selfShare: number;
+    inclusiveShare: number;
+  }[];
 }
 
 export function summarizeProfile(profile: CpuProfile, top = 25): ProfileSummary {
@@ -64,7 +70,8 @@ export function summarizeProfile(profile: CpuProfile, top = 25): ProfileSummary 
     const node = byId.get(id)!;
     const { functionName, url, lineNumber } = node.callFrame;
     const cat = categoryOf(url, functionName);
-    const name = `${functionName || '(anonymous)'} ${url ? `${cat} ${path.basename(url)}:${lineNumber + 1}` : ''}`.trim();
+    const name =
+      `${functionName || '(anonymous)'} ${url ? `${cat} ${path.basename(url)}:${lineNumber + 1}` : ''}`.trim();
     fnSelf.set(name, (fnSelf.get(name) ?? 0) + ms);
     pkgSelf.set(cat, (pkgSelf.get(cat) ?? 0) + ms);
     const seen = new Set<string>();
