@@ -2,6 +2,7 @@
 import { mergeGrpc } from './grpc-load';
 import { describeLoad, httpLoad, mergeHttp, type HttpLoadResult } from './http-load';
 import { categoryOf, summarizeProfile, type CpuProfile } from './profile-summary';
+import { cpuTicks, rssMb, waitIdle } from './procs';
 import { met, notAvailable, summaryTable } from './report';
 import { mergeHash } from './rows/password';
 import { benchSettings } from './stack';
@@ -33,10 +34,20 @@ describe('stats', () => {
       3,
       async (i) => (order.push(`a${i}`), i),
       async (i) => (order.push(`b${i}`), -i),
+      async () => void order.push('.'),
     );
-    expect(order).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'b2']);
+    expect(order).toEqual(['a0', '.', 'b0', '.', 'a1', '.', 'b1', '.', 'a2', '.', 'b2', '.']);
     expect(as).toEqual([0, 1, 2]);
     expect(bs).toEqual([-0, -1, -2]);
+  });
+});
+
+describe('processes', () => {
+  it('reads CPU time and RSS from /proc, NaN for a process that is gone', async () => {
+    expect(cpuTicks(process.pid)).toBeGreaterThanOrEqual(0);
+    expect(rssMb(process.pid)).toBeGreaterThan(1);
+    expect(cpuTicks(2 ** 22 + 1)).toBeNaN();
+    await expect(waitIdle([2 ** 22 + 1], 2000)).resolves.toEqual(expect.any(Number));
   });
 });
 

@@ -63,7 +63,8 @@ async function main() {
   const failures: string[] = [];
   const timings: Record<string, number> = {};
   try {
-    for (const name of names.length ? names : Object.keys(BENCHES)) {
+    // always in the table's order (users-search, which may start and stop PostgreSQL, last)
+    for (const name of Object.keys(BENCHES).filter((n) => !names.length || names.includes(n))) {
       console.log(`\n## ${name}${quick ? ' (quick)' : ''}`);
       const t = Date.now();
       try {

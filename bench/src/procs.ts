@@ -143,3 +143,35 @@ export function runJsonChild<T>(
     });
   });
 }
+
+/** CPU time (user + system) of a process so far, in clock ticks; NaN when unreadable. */
+export function cpuTicks(pid: number): number {
+  try {
+    // the command name (field 2) may hold spaces: count fields after its closing parenthesis
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Waits until the processes are idle (under ~5% of a core for half a second), at most `timeoutMs`.
+ * Between the rounds of a row: a server keeps working on requests queued before the load generator
+ * stopped (a bcrypt queue takes seconds to drain), which would otherwise run during the baseline.
+ */
+export async function waitIdle(pids: number[], timeoutMs = 20_000): Promise<number> {
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  const total = () => pids.reduce((a, pid) => a + (cpuTicks(pid) || 0), 0);
+  let last = total();
+  let quiet = 0;
+  while (Date.now() < deadline && quiet < 2) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = total();
+    quiet = now - last <= 1 ? quiet + 1 : 0; // 1 tick of 10 ms in 250 ms: ~4% of a core
+    last = now;
+  }
+  return Date.now() - started;
+}

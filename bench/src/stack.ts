@@ -3,7 +3,7 @@ import os from 'os';
 import path from 'path';
 import { dropDatabase, ensureDatabase, ensurePostgres } from '@usher/devstack';
 import { freePort } from '@usher/testkit';
-import { rssMb, spawnNode, waitListening, type Proc } from './procs';
+import { rssMb, spawnNode, waitIdle, waitListening, type Proc } from './procs';
 
 const ROOT = path.join(__dirname, '..', '..');
 export const AUTH_MAIN = path.join(ROOT, 'services', 'auth', 'dist', 'main.js');
@@ -50,6 +50,10 @@ export function benchPostgres() {
     dataDir: path.join(os.tmpdir(), 'usher-bench-pg'),
     port: 54777,
     persistent: true,
+  }).then((pg) => {
+    // users-search looks for its server the same way: point it at this one rather than a second start
+    if (pg.stop) process.env.USHER_BENCH_DB_URL = pg.url;
+    return pg;
   });
   return postgres;
 }
@@ -154,6 +158,14 @@ export class BenchStack {
     );
     this.replicas.push(replica);
     return replica;
+  }
+
+  /** Waits until auth, users, any replica and `others` are idle (see waitIdle). */
+  async settle(others: Proc[] = []): Promise<void> {
+    const ms = await waitIdle(
+      [this.auth.proc, this.users, ...this.replicas.map((r) => r.proc), ...others].map((p) => p.pid),
+    );
+    if (ms > 5000) console.warn(`(waited ${(ms / 1000).toFixed(1)} s for the services to go idle)`);
   }
 
   rss(): Record<string, number> {

@@ -57,18 +57,37 @@ export const fmtRatio = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}x` 
 
 /**
  * Runs `a` and `b` in alternation, `rounds` times each (a b a b ...), so that load from elsewhere on
- * the machine falls on both sides alike; returns each side's results in order.
+ * the machine falls on both sides alike; `settle` runs after each (e.g. until the servers are idle).
+ * Returns each side's results in order.
  */
 export async function alternate<A, B>(
   rounds: number,
   a: (round: number) => Promise<A>,
   b: (round: number) => Promise<B>,
+  settle: () => Promise<void> = async () => undefined,
 ): Promise<[A[], B[]]> {
   const as: A[] = [];
   const bs: B[] = [];
   for (let i = 0; i < rounds; i++) {
     as.push(await a(i));
+    await settle();
     bs.push(await b(i));
+    await settle();
   }
   return [as, bs];
+}
+
+/** `alternate` for any number of sides of one kind: a b c a b c ..., `settle` after each. */
+export async function rotate<T>(
+  rounds: number,
+  sides: ((round: number) => Promise<T>)[],
+  settle: () => Promise<void> = async () => undefined,
+): Promise<T[][]> {
+  const out = sides.map(() => [] as T[]);
+  for (let i = 0; i < rounds; i++)
+    for (const [k, side] of sides.entries()) {
+      out[k]!.push(await side(i));
+      await settle();
+    }
+  return out;
 }

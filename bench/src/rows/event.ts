@@ -44,6 +44,7 @@ export async function event(ctx: BenchContext): Promise<Row[]> {
     const subject = `usher.bench.${tag}`;
     await jsm.streams.add({ name: streamName, subjects: [subject], storage: StorageType.File });
     let publishAck: number[];
+    let publishConsumed: number[];
     try {
       const body = JSON.stringify({
         id: crypto.randomUUID(),
@@ -57,11 +58,36 @@ export async function event(ctx: BenchContext): Promise<Row[]> {
         await js.publish(subject, body, { msgID: crypto.randomUUID() });
         publishAck.push(performance.now() - t);
       }
+      // for reading the row, not the target: publish -> an ordered consumer has it (what Usher's
+      // figure includes after the relay's own publish)
+      const consumer = await js.consumers.get(streamName, {
+        filterSubjects: subject,
+        deliver_policy: DeliverPolicy.New,
+      });
+      const messages = await within(consumer.consume(), WAIT_MS, 'creating a JetStream consumer');
+      let arrived: ((at: number) => void) | undefined;
+      void (async () => {
+        for await (const _m of messages) arrived?.(performance.now());
+      })();
+      publishConsumed = [];
+      for (let i = 0; i < (ctx.settings.quick ? 50 : 300); i++) {
+        const t = performance.now();
+        const got = new Promise<number | undefined>((resolve) => {
+          const timer = setTimeout(() => resolve(undefined), WAIT_MS);
+          arrived = (at) => (clearTimeout(timer), (arrived = undefined), resolve(at));
+        });
+        await js.publish(subject, body);
+        const at = await got;
+        if (at !== undefined) publishConsumed.push(at - t);
+      }
+      messages.stop();
     } finally {
       await jsm.streams.delete(streamName).catch(() => undefined);
     }
     const base = summarize(publishAck);
+    const consumed = summarize(publishConsumed);
     ctx.say(`raw JetStream publish+ack: p50 ${fmt(base.p50)} ms, p99 ${fmt(base.p99)} ms (n=${base.n})`);
+    ctx.say(`raw JetStream publish -> consumer: p50 ${fmt(consumed.p50)} ms, p99 ${fmt(consumed.p99)} ms`);
 
     const stack = await ctx.stack();
     const findStream = async () => jsm.streams.find('usher.users.created').catch(() => undefined);
@@ -158,8 +184,19 @@ export async function event(ctx: BenchContext): Promise<Row[]> {
         ratio: `p50 ${fmtRatio(r)}`,
         target: TARGET,
         met: met(Number.isFinite(r) && !missed ? r <= 3 : undefined),
-        note: `stream ${stream}, subjects ${[...subjects].join(', ')}; from the sign-up request (bcrypt included): p50 ${fmt(e2e.p50)} ms, p99 ${fmt(e2e.p99)} ms`,
-        details: { fromCommit: u, endToEnd: e2e, baseline: base, missed, stream, subjects: [...subjects] },
+        note:
+          `stream ${stream}, subjects ${[...subjects].join(', ')}; from the sign-up request (bcrypt included): ` +
+          `p50 ${fmt(e2e.p50)} ms, p99 ${fmt(e2e.p99)} ms; raw publish -> consumer (no target) p50 ${fmt(consumed.p50)} ms, ` +
+          `p99 ${fmt(consumed.p99)} ms`,
+        details: {
+          fromCommit: u,
+          endToEnd: e2e,
+          baseline: base,
+          publishToConsumer: consumed,
+          missed,
+          stream,
+          subjects: [...subjects],
+        },
       },
     ];
   } finally {

@@ -14,6 +14,7 @@ const SCRYPT = 'scrypt N=16384 r=16 p=1';
 
 /** better-auth email/password sign-in on the same PostgreSQL (a database of its own), beside Usher's. */
 export async function peer(ctx: BenchContext): Promise<Row[]> {
+  const stack = await ctx.stack();
   const usherLoad = await signInLoad(ctx);
   const db = await freshDatabase('peer');
   const port = await freePort();
@@ -55,11 +56,13 @@ export async function peer(ctx: BenchContext): Promise<Row[]> {
       rounds,
       () => usherLoad(hashSeconds / rounds),
       () => httpLoad({ ...opts, seconds: hashSeconds / rounds }),
+      () => stack.settle([server]), // both drain their hashing queues between rounds
     );
     const usher = mergeHttp(us);
     const peerLoad = mergeHttp(ps);
     ctx.say(`usher POST /users/tokens/issue: ${describeLoad(usher)}`);
     ctx.say(`better-auth POST /api/auth/sign-in/email: ${describeLoad(peerLoad)}`);
+    await stack.settle([server]);
     const raw = await hashBaseline(ctx, 'scrypt-verify', hashSeconds / rounds);
     ctx.say(
       `raw ${SCRYPT}: ${fmtRate(raw.opsPerSec)} ops/s (better-auth's own ratio ${fmtRatio(ratio(peerLoad.rps, raw.opsPerSec))})`,

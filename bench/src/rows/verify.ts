@@ -50,6 +50,7 @@ export async function verify(ctx: BenchContext): Promise<Row[]> {
       rounds,
       () => authenticateLoad({ client: usher, tokens, concurrency: CONCURRENCY, seconds: seconds / rounds }),
       () => authenticateLoad({ client: echo, tokens, concurrency: CONCURRENCY, seconds: seconds / rounds }),
+      () => stack.settle([echoProc]),
     );
     const u = mergeGrpc(us);
     const b = mergeGrpc(bs);

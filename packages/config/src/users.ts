@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { bool, duration, int, logLevel, port, positiveDuration, ratio, regex, str, url } from './fields';
 import { databaseConfig, databaseFields, type DatabaseConfig } from './database';
 import { parseEnv, type Env } from './load';
+import { loadOAuthConfig, type OAuthConfig } from './oauth';
 
 // Every variable of the seed's users-service table, `MG_USERS_*` -> `USHER_USERS_*`, `MG_*` -> `USHER_*`.
 export const UsersEnv = z.object({
@@ -56,10 +57,22 @@ export const UsersEnv = z.object({
   USHER_JAEGER_TRACE_RATIO: ratio(1),
   USHER_OAUTH_UI_REDIRECT_URL: str('http://localhost:9095/domains'),
   USHER_OAUTH_UI_ERROR_URL: str('http://localhost:9095/error'),
+  // Sign-in with external providers (issue 12): see oauth.ts for the per-provider blocks.
+  USHER_OAUTH_CALLBACK_URL_PREFIX: url(['http', 'https']).default('http://localhost:9002/oauth/callback'),
+  USHER_OAUTH_TIMEOUT: positiveDuration('10s'),
+  USHER_OAUTH_GOOGLE_CLIENT_ID: str(),
+  USHER_OAUTH_GOOGLE_CLIENT_SECRET: str(),
+  USHER_OAUTH_GITHUB_CLIENT_ID: str(),
+  USHER_OAUTH_GITHUB_CLIENT_SECRET: str(),
   USHER_USERS_DELETE_INTERVAL: duration('24h'),
   USHER_USERS_DELETE_AFTER: duration('720h'),
   USHER_SEND_TELEMETRY: bool(true),
   USHER_USERS_INSTANCE_ID: str(),
+  USHER_DASHBOARD_ENABLED: bool(true),
+  USHER_DASHBOARD_PATH: z
+    .string()
+    .default('/dashboard')
+    .refine((v) => /^\/[\w-]+(\/[\w-]+)*$/.test(v), 'expected a path like /dashboard'),
 });
 
 export interface TlsFiles {
@@ -89,9 +102,13 @@ export interface UsersConfig {
   deleteIntervalMs: number;
   deleteAfterMs: number;
   instanceId: string;
+  /** USHER_DASHBOARD_ENABLED and USHER_DASHBOARD_PATH: the web dashboard served by this service. */
+  dashboard: { enabled: boolean; path: string };
   email: EmailConfig;
   /** Emailed links: where they point (the token is added as `?token=`) and how long they work. */
   links: Record<'passwordReset' | 'verification' | 'invitation', { urlPrefix: string; ttlMs: number }>;
+  /** Sign-in with external identity providers (USHER_OAUTH_*). */
+  oauth: OAuthConfig;
 }
 
 export interface EmailConfig {
@@ -159,6 +176,7 @@ export function loadUsersConfig(env: Env = process.env): UsersConfig {
     deleteIntervalMs: e.USHER_USERS_DELETE_INTERVAL,
     deleteAfterMs: e.USHER_USERS_DELETE_AFTER,
     instanceId: e.USHER_USERS_INSTANCE_ID,
+    dashboard: { enabled: e.USHER_DASHBOARD_ENABLED, path: e.USHER_DASHBOARD_PATH },
     email: {
       host: e.USHER_EMAIL_HOST,
       port: e.USHER_EMAIL_PORT,
@@ -183,5 +201,6 @@ export function loadUsersConfig(env: Env = process.env): UsersConfig {
       },
       invitation: { urlPrefix: e.USHER_INVITATION_URL_PREFIX, ttlMs: e.USHER_INVITATION_DURATION },
     },
+    oauth: loadOAuthConfig(env, e),
   };
 }

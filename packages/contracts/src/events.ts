@@ -26,6 +26,8 @@ export const USER_EVENT_TYPES = [
   'session_revoked',
   'key_created',
   'key_revoked',
+  'identity_linked',
+  'identity_unlinked',
 ] as const;
 export type UserEventType = (typeof USER_EVENT_TYPES)[number];
 

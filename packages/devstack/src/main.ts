@@ -14,6 +14,10 @@ async function main() {
   say(
     `  users HTTP API   ${stack.usersUrl}   (health: ${stack.usersUrl}/health, metrics: ${stack.usersUrl}/metrics)`,
   );
+  if (process.env.USHER_DASHBOARD_ENABLED !== 'false')
+    say(
+      `  web dashboard    ${stack.usersUrl}${process.env.USHER_DASHBOARD_PATH || '/dashboard'}   (sign in as ${email})`,
+    );
   say(`  auth gRPC        ${stack.authAddress}`);
   say(
     `  PostgreSQL       ${stack.postgres === 'embedded' ? `embedded, data in ${stack.postgresDataDir}` : 'configured server'}`,

@@ -9,6 +9,8 @@ import { createLogger, createRegistry, Gauge, type Logger, type Registry } from 
 import { GrpcAuth } from './auth/grpc-auth';
 import { BcryptHasher } from './domain/hasher';
 import { ensureOwner } from './domain/owner';
+import { UserImporter } from './domain/importer';
+import { AuthenticationSetting } from './domain/settings';
 import { Users } from './domain/users';
 import { createHttpApp } from './http/app';
 import { AUTH_DISABLED_WARNING } from './http/context';
@@ -27,6 +29,9 @@ import { PostgresLockout } from './postgres/lockout-repository';
 import { Transactor } from './postgres/tx';
 import { PostgresUsersRepository } from './postgres/user-repository';
 import type { Caller, UsersService } from './service';
+import { OAuthAccounts } from './domain/oauth';
+import { providerClient } from './oauth/providers';
+import { PostgresIdentities } from './postgres/identity-repository';
 
 export interface UsersHandle {
   port: number;
@@ -106,7 +111,32 @@ export async function startUsersService(
     const id = await repo.firstEnabledOwner();
     return { userId: id ?? '', role: 'owner', sessionId: '', verified: true };
   };
+  // Sign-in with external identity providers (issue 12): same repositories, its own audit recorder.
+  const identities = new PostgresIdentities(tx);
+  const oauth = {
+    accounts: new OAuthAccounts(
+      repo,
+      identities,
+      new GrpcAuth(auth),
+      new RecordingAuditLog(new PostgresAuditLog(tx), repo, tx),
+      new PostgresLockout(tx),
+      tx,
+      { allowSelfRegister: config.allowSelfRegister },
+    ),
+    flows: identities,
+    providers: config.oauth.providers.map((p) =>
+      providerClient(p, `${config.oauth.callbackUrlPrefix}/${p.name}`, config.oauth.timeoutMs),
+    ),
+    uiRedirectUrl: config.oauth.uiRedirectUrl,
+    uiErrorUrl: config.oauth.uiErrorUrl,
+    callbackUrlPrefix: config.oauth.callbackUrlPrefix,
+    logger: logger.child({ component: 'oauth' }),
+  };
+  if (oauth.providers.length) {
+    logger.info({ providers: oauth.providers.map((p) => p.name) }, 'external identity providers');
+  }
   const app = createHttpApp({
+    oauth,
     service,
     auth,
     logger,
@@ -115,6 +145,12 @@ export async function startUsersService(
     requireAuthentication: config.requireAuthentication,
     owner,
     gate: { accessState: (id) => repo.accessState(id), allowUnverified: config.allowUnverifiedUser },
+    dashboard: config.dashboard.enabled ? { path: config.dashboard.path } : undefined,
+    importer: new UserImporter(tx, hasher, { passRegex: config.passRegex }),
+    authenticationSetting: new AuthenticationSetting(tx, {
+      default: config.requireAuthentication,
+      production: config.production,
+    }),
   });
   // Events wait in the outbox table and go to JetStream from whichever replica holds the relay lock.
   const relay = new OutboxRelay({

@@ -199,6 +199,10 @@ export const AUDIT_TYPES = [
   'temporary_password_set',
   'mail_sent',
   'mail_failed',
+  'recovery_owner_created',
+  'settings_changed',
+  'identity_linked',
+  'identity_unlinked',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 

@@ -31,6 +31,8 @@ const EVENT_OF: Partial<Record<AuditType, UserEventType>> = {
   refresh_reuse_detected: 'session_revoked',
   key_created: 'key_created',
   key_revoked: 'key_revoked',
+  identity_linked: 'identity_linked',
+  identity_unlinked: 'identity_unlinked',
 };
 
 // Events whose audit details are field changes ({field: {old, new}}).

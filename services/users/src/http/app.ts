@@ -4,12 +4,18 @@ import type { AuthClient } from '@usher/auth-client';
 import { requestMetrics, type Logger, type Registry } from '@usher/telemetry';
 import type { Caller, UsersService } from '../service';
 import { accessRoutes } from './access-routes';
+import { dashboard } from './dashboard';
 import { AUTH_DISABLED_WARNING, authenticator, type AccountGate } from './context';
 import { emailRoutes } from './email-routes';
+import { importRoutes } from './import-routes';
+import { settingsRoutes } from './settings-routes';
+import type { AuthenticationSetting } from '../domain/settings';
+import type { UserImporter } from '../domain/importer';
 import { errorHandler, sendError } from './errors';
 import { docsRouter } from './docs';
 import { healthInfo } from './health';
 import { accountRoutes } from './routes';
+import { oauthRoutes, type OAuthRoutesDeps } from './oauth-routes';
 
 export interface HttpAppDeps {
   service: UsersService;
@@ -19,10 +25,18 @@ export interface HttpAppDeps {
   instanceId: string;
   /** USHER_REQUIRE_AUTHENTICATION */
   requireAuthentication: boolean;
+  /** The runtime switch (GET/PUT /settings/authentication); USHER_REQUIRE_AUTHENTICATION without it. */
+  authenticationSetting?: AuthenticationSetting;
   /** Who anonymous requests act as when authentication is off. */
   owner: () => Promise<Caller>;
   /** Temporary-password and email-verification rules for signed-in callers (none when absent). */
   gate?: AccountGate;
+  /** The web dashboard (USHER_DASHBOARD_PATH), when enabled; its dist folder for tests. */
+  dashboard?: { path: string; distDir?: string };
+  /** Sign-in with external identity providers (issue 12); its routes answer 404 without it. */
+  oauth?: OAuthRoutesDeps;
+  /** POST /users/import (owners); the route answers 404 without it. */
+  importer?: UserImporter;
 }
 
 /** Request id in and out, one access-log line and one metrics sample per request. */
@@ -84,7 +98,14 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   // Behind the gateway, the client address comes from X-Forwarded-For set by a private-network proxy.
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(observe(deps.logger, deps.registry));
-  if (!deps.requireAuthentication) {
+  const setting = deps.authenticationSetting;
+  const requireAuthentication = setting ? () => setting.required() : deps.requireAuthentication;
+  if (setting) {
+    app.use(async (_req, res, next) => {
+      if (!(await setting.required())) res.setHeader('Warning', AUTH_DISABLED_WARNING);
+      next();
+    });
+  } else if (!deps.requireAuthentication) {
     app.use((_req, res, next) => {
       res.setHeader('Warning', AUTH_DISABLED_WARNING);
       next();
@@ -102,12 +123,18 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.use(express.json({ limit: '100kb', strict: true, verify: refuseNul }));
   app.use(refuseNulInQuery);
   const authn = authenticator(deps.auth, {
-    requireAuthentication: deps.requireAuthentication,
+    requireAuthentication,
     owner: deps.owner,
     gate: deps.gate,
   });
+  // The dashboard's pages and its backend, which hands /dashboard/api/* to the routes below.
+  if (deps.dashboard) app.use(dashboard({ ...deps.dashboard, service: deps.service, auth: deps.auth }));
+  // External sign-in, and /users/identities before the account routes' /users/{id}.
+  app.use(oauthRoutes(deps.oauth, authn));
   // Access routes first: /users/sessions and /users/keys must not be read as /users/{id}.
   app.use(accessRoutes(deps.service, authn));
+  app.use(importRoutes(deps.importer, authn));
+  app.use(settingsRoutes(deps.authenticationSetting, authn));
   app.use(emailRoutes(deps.service, authn));
   app.use(accountRoutes(deps.service, authn));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'route not found'));

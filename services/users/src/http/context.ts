@@ -56,14 +56,23 @@ async function admit(
  */
 export function authenticator(
   auth: AuthClient,
-  options: { requireAuthentication: boolean; owner: () => Promise<Caller>; gate?: AccountGate },
+  options: {
+    /** A constant, or read per request (the runtime setting, see domain/settings.ts). */
+    requireAuthentication: boolean | (() => Promise<boolean>);
+    owner: () => Promise<Caller>;
+    gate?: AccountGate;
+  },
 ): Authenticator {
   const verify =
     (required: boolean, level: Level = 'full'): RequestHandler =>
     async (req, res, next) => {
       const token = bearerToken(req);
       if (!req.headers.authorization) {
-        if (!options.requireAuthentication) {
+        const requireAuthentication =
+          typeof options.requireAuthentication === 'function'
+            ? await options.requireAuthentication()
+            : options.requireAuthentication;
+        if (!requireAuthentication) {
           res.locals.caller = await options.owner();
           return next();
         }

@@ -8,6 +8,8 @@ import { Accounts1763910000000 } from './migrations/1763910000000-accounts';
 import { EmailFlows1763940000000 } from './migrations/1763940000000-email-flows';
 import { Outbox1763920000000 } from './migrations/1763920000000-outbox';
 import { ListAtScale1763950000000 } from './migrations/1763950000000-list-at-scale';
+import { OAuthIdentities1763960000000 } from './migrations/1763960000000-oauth-identities';
+import { Settings1763980000000 } from './migrations/1763980000000-settings';
 
 /** The PostgreSQL schema that holds every table of the users service. */
 export const SCHEMA = 'users';
@@ -67,6 +69,8 @@ export async function openDatabase(db: DatabaseConfig, poolSize = 10): Promise<D
       Outbox1763920000000,
       EmailFlows1763940000000,
       ListAtScale1763950000000,
+      OAuthIdentities1763960000000,
+      Settings1763980000000,
     ],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -25,7 +25,8 @@ const ORDER_INDEXES: [string, string][] = [
  * - the trigram GIN indexes without a pending list (fastupdate off): every search would otherwise
  *   scan the whole pending list (up to gin_pending_list_limit, 4 MB per index) until a vacuum
  *   merges it; a user insert pays a little more instead.
- * The index builds block writes to users while they run (about a minute for 1M users on 2 cores).
+ * Everything here holds a lock that blocks writes to users until it commits: about 5 s for 1M
+ * users on 2 cores, mostly the index builds.
  */
 export class ListAtScale1763950000000 implements MigrationInterface {
   name = 'ListAtScale1763950000000';

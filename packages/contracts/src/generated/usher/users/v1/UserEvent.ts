@@ -14,7 +14,8 @@ export interface UserEvent {
   /**
    * created, updated, email_changed, username_changed, picture_changed, tags_changed, role_changed,
    * enabled, disabled, deleted, purged, password_changed, password_reset, verified, signed_in,
-   * login_failed, locked, unlocked, session_revoked, key_created, key_revoked
+   * login_failed, locked, unlocked, session_revoked, key_created, key_revoked,
+   * identity_linked, identity_unlinked
    */
   'type'?: (string);
   /**
@@ -46,7 +47,8 @@ export interface UserEvent__Output {
   /**
    * created, updated, email_changed, username_changed, picture_changed, tags_changed, role_changed,
    * enabled, disabled, deleted, purged, password_changed, password_reset, verified, signed_in,
-   * login_failed, locked, unlocked, session_revoked, key_created, key_revoked
+   * login_failed, locked, unlocked, session_revoked, key_created, key_revoked,
+   * identity_linked, identity_unlinked
    */
   'type': (string);
   /**
