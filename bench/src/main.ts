@@ -35,9 +35,13 @@ async function main() {
   const args = process.argv.slice(2);
   const flags = args.filter((a) => a.startsWith('--'));
   const names = args.filter((a) => !a.startsWith('--'));
+  if (flags.includes('--help')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const unknownFlags = flags.filter((f) => !['--quick', '--cpu-prof'].includes(f));
   const unknown = names.filter((n) => !BENCHES[n]);
-  if (unknown.length || unknownFlags.length || flags.includes('--help')) {
+  if (unknown.length || unknownFlags.length) {
     console.error(`unknown ${[...unknown, ...unknownFlags].join(', ')}\n${USAGE}`);
     process.exit(2);
   }
@@ -46,15 +50,16 @@ async function main() {
   const settings = benchSettings(quick);
   // the whole run is bounded: a hung harness fails instead of holding CI
   const budgetMs = Number(process.env.USHER_BENCH_BUDGET_S || (quick ? 600 : 1800)) * 1000;
+  const started = Date.now();
+  const { ctx, stop } = createContext(settings, (l) => console.log(l));
   const watchdog = setTimeout(() => {
     console.error(`bench: still running after ${budgetMs / 1000} s; giving up`);
     killAll();
-    process.exit(1);
+    // drop this run's database if that can still be done quickly
+    setTimeout(() => process.exit(1), 5000).unref();
+    void stop().finally(() => process.exit(1));
   }, budgetMs);
   watchdog.unref();
-
-  const started = Date.now();
-  const { ctx, stop } = createContext(settings, (l) => console.log(l));
   console.log(
     `Usher benchmarks${quick ? ' (quick)' : ''}: bcrypt cost ${settings.bcryptCost}, UV_THREADPOOL_SIZE=${settings.threadPool}, ` +
       `${settings.seconds} s per load, NATS ${settings.natsUrl}; loads only against 127.0.0.1`,

@@ -442,18 +442,30 @@ statusCommand('reactivate-user', 'enable', 'Enable a disabled account', 'reactiv
 
 auth
   .command('delete-user')
-  .description('Delete an account (soft delete: purged after USHER_USERS_DELETE_AFTER); asks first')
+  .description(
+    'Delete an account (soft delete: purged after USHER_USERS_DELETE_AFTER, or now with --purge); asks first',
+  )
   .argument('<email>')
   .option('-y, --yes', 'do not ask for confirmation')
-  .action(async (email: string, opts: { yes?: boolean }, cmd: Command) => {
+  .option('--purge', 'delete permanently now (the account and its links are gone for good)')
+  .action(async (email: string, opts: { yes?: boolean; purge?: boolean }, cmd: Command) => {
     const o = io(cmd);
     const session = o.session();
     const user = await userByEmail(session, email);
-    if (!opts.yes && !(await confirm(`Delete ${user.email} (${user.role})?`))) {
+    const what = opts.purge ? 'Permanently delete' : 'Delete';
+    if (!opts.yes && !(await confirm(`${what} ${user.email} (${user.role})?`))) {
       throw new CliError('not deleted (confirm, or pass --yes)', EXIT.error, 'aborted');
     }
-    await session.expect('DELETE', `/users/${user.id}`, [204], 'delete-user');
-    o.print({ id: user.id, email: user.email, deleted: true }, () => `${user.email} deleted`);
+    await session.expect(
+      'DELETE',
+      `/users/${user.id}${opts.purge ? '?purge=true' : ''}`,
+      [204],
+      'delete-user',
+    );
+    o.print(
+      { id: user.id, email: user.email, deleted: true, purged: !!opts.purge },
+      () => `${user.email} ${opts.purge ? 'permanently deleted' : 'deleted'}`,
+    );
   });
 
 auth

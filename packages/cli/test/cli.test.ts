@@ -360,6 +360,11 @@ describe('user management', () => {
       'frank@example.com',
     ]);
     expect((await run(['auth', 'delete-user', OWNER.email, '--yes'])).code).toBe(6); // the last owner
+    // --purge removes for good, also an account already soft-deleted.
+    const purged = await run(['auth', 'delete-user', 'frank@example.com', '--yes', '--purge', '--json']);
+    expect(purged.json).toMatchObject({ deleted: true, purged: true });
+    const after = await run(['auth', 'list-users', '--status', 'all', '--json']);
+    expect(after.json.users.map((u: { email: string }) => u.email)).not.toContain('frank@example.com');
   });
 
   it('refuses a forbidden action with exit 5', async () => {

@@ -257,8 +257,8 @@ export interface UsersService {
   changeSecret(ctx: Ctx, oldSecret: string, newSecret: string): Promise<User>;
   enable(ctx: Ctx, id: string): Promise<User>;
   disable(ctx: Ctx, id: string): Promise<User>;
-  /** Soft delete: status deleted; the purge job removes the row later. */
-  remove(ctx: Ctx, id: string): Promise<void>;
+  /** Soft delete: status deleted; the purge job removes the row later, or at once with `purge`. */
+  remove(ctx: Ctx, id: string, opts?: { purge?: boolean }): Promise<void>;
   unlock(ctx: Ctx, id: string): Promise<void>;
   listSessions(ctx: Ctx, userId: string): Promise<SessionInfo[]>;
   revokeSession(ctx: Ctx, userId: string, sessionId: string): Promise<void>;

@@ -296,6 +296,30 @@ describe('accounts: list, search, updates, status, delete', () => {
       }
     });
 
+    it('purge=true removes an account at once, soft-deleted or not; owners only', async () => {
+      const u = await create('purgeme');
+      expect((await http.del(`/users/${u.id}?purge=true`, admin)).status).toBe(403);
+      expect((await http.del(`/users/${u.id}?purge=maybe`, owner)).status).toBe(400);
+      expect((await http.del(`/users/${u.id}?purge=true`, owner)).status).toBe(204);
+      const v = await create('purgelater');
+      expect((await http.del(`/users/${v.id}`, owner)).status).toBe(204);
+      expect((await http.del(`/users/${v.id}?purge=true`, owner)).status).toBe(204);
+      const db = new Client({ connectionString: users.db.url });
+      await db.connect();
+      try {
+        const left = await db.query('select id from users.users where id = any($1)', [[u.id, v.id]]);
+        expect(left.rowCount).toBe(0);
+        const purged = await db.query(
+          `select target_id from users.audit_log where type = 'user_purged' and target_id = any($1)`,
+          [[u.id, v.id]],
+        );
+        expect(purged.rowCount).toBe(2);
+      } finally {
+        await db.end();
+      }
+      expect((await http.get(`/users/${u.id}`, owner)).status).toBe(404);
+    });
+
     it('the last enabled owner cannot be demoted, disabled or deleted (409)', async () => {
       const ownerId = (await http.get('/users/profile', owner)).body.id;
       expect((await http.patch(`/users/${ownerId}/role`, { role: 'admin' }, owner)).status).toBe(409);

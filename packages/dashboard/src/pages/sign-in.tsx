@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, call, lockedMessage, plain, type User } from '../api';
 import { ErrorBox, Field, Notice, useAction } from '../ui';
 
@@ -12,11 +12,67 @@ function signInError(e: unknown): string {
   return plain(e);
 }
 
+/** What a failed external sign-in (USHER_OAUTH_UI_ERROR_URL?error=<code>) means, in plain words. */
+const EXTERNAL_ERRORS: Record<string, string> = {
+  invalid_state: 'The sign-in took too long or was started in another browser. Please try again.',
+  access_denied: 'The sign-in was cancelled at the identity provider.',
+  provider_error: 'The identity provider reported an error. Please try again.',
+  provider_unavailable: 'The identity provider could not be reached. Try again shortly.',
+  code_rejected: 'The identity provider did not accept the sign-in. Please try again.',
+  invalid_token: 'The answer from the identity provider could not be trusted. Please try again.',
+  email_not_verified:
+    'The identity provider does not say your email is verified, so it cannot be matched to an account.',
+  email_missing: 'The identity provider did not share an email address.',
+  registration_disabled:
+    'There is no account for you, and new accounts cannot be made this way: ask an administrator.',
+  account_disabled: 'This account is disabled: ask an administrator.',
+  account_locked: 'This account is locked after too many failed sign-ins. Try again later.',
+};
+
+export function externalSignInError(code: string | null): string | undefined {
+  if (!code) return undefined;
+  return EXTERNAL_ERRORS[code] ?? 'Signing in with the identity provider failed. Please try again.';
+}
+
+interface Provider {
+  name: string;
+  kind: string;
+  authorize_url: string;
+}
+
+/** The identity providers the users service offers (GET /oauth/providers); none when it fails. */
+function useProviders(): Provider[] {
+  const [providers, setProviders] = useState<Provider[]>([]);
+  useEffect(() => {
+    let live = true;
+    fetch('/oauth/providers', { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+      .then((res) => (res.ok ? (res.json() as Promise<{ providers?: Provider[] }>) : { providers: [] }))
+      .then((body) => {
+        const list = (body.providers ?? []).filter(
+          (p) =>
+            typeof p.name === 'string' &&
+            typeof p.authorize_url === 'string' &&
+            p.authorize_url.startsWith('/'),
+        );
+        if (live) setProviders(list);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return providers;
+}
+
+const titled = (name: string) => (name ? name[0]!.toUpperCase() + name.slice(1) : name);
+
 export function SignInPage({ onSignedIn, reason }: { onSignedIn: () => Promise<void>; reason?: string }) {
   const [identity, setIdentity] = useState('');
   const [secret, setSecret] = useState('');
   const [forgot, setForgot] = useState(false);
   const { busy, error, run } = useAction();
+  const providers = useProviders();
+  const external = externalSignInError(new URLSearchParams(window.location.search).get('error'));
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -35,6 +91,7 @@ export function SignInPage({ onSignedIn, reason }: { onSignedIn: () => Promise<v
     <main className="narrow" id="main">
       <h1>Sign in to Usher</h1>
       {reason && <Notice>{reason}</Notice>}
+      {external && <ErrorBox error={external} />}
       <form onSubmit={submit} aria-busy={busy}>
         <Field label="Email or username" id="identity">
           <input
@@ -65,6 +122,17 @@ export function SignInPage({ onSignedIn, reason }: { onSignedIn: () => Promise<v
           Forgot password?
         </button>
       </form>
+      {providers.length > 0 && (
+        <nav aria-label="Other ways to sign in">
+          {providers.map((p) => (
+            <p key={p.name}>
+              <a className="button" href={p.authorize_url}>
+                Sign in with {titled(p.name)}
+              </a>
+            </p>
+          ))}
+        </nav>
+      )}
     </main>
   );
 }

@@ -176,12 +176,20 @@ export class Accounts {
     });
   }
 
-  remove(ctx: Ctx, id: string): Promise<void> {
+  remove(ctx: Ctx, id: string, opts: { purge?: boolean } = {}): Promise<void> {
     return this.uow.run(async () => {
-      const user = await this.load(id);
-      if (user.role === 'owner' && user.status === 'enabled') await this.keepAnOwner(user, 'deleted');
-      await this.save(ctx, user, 'user_deleted', (u) => (u.status = 'deleted'), ['status']);
-      await this.auth.revokeUserSessions(id, { reason: 'deleted', includeApiKeys: true });
+      // A purge also takes accounts already soft-deleted; a plain delete answers 404 for them.
+      const found = opts.purge ? await this.repo.findById(id) : null;
+      const user = found ?? (await this.load(id));
+      if (user.status !== 'deleted') {
+        if (user.role === 'owner' && user.status === 'enabled') await this.keepAnOwner(user, 'deleted');
+        await this.save(ctx, user, 'user_deleted', (u) => (u.status = 'deleted'), ['status']);
+        await this.auth.revokeUserSessions(id, { reason: 'deleted', includeApiKeys: true });
+      }
+      if (opts.purge) {
+        await this.repo.hardDelete([id]);
+        await audit(this.log, ctx, 'user_purged', id, { by: 'request' });
+      }
     });
   }
 

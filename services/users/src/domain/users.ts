@@ -123,7 +123,8 @@ export class Users implements UsersService {
     this.accounts.setSecret(ctx, id, secret);
   enable = (ctx: Ctx, id: string): Promise<User> => this.accounts.enable(ctx, id);
   disable = (ctx: Ctx, id: string): Promise<User> => this.accounts.disable(ctx, id);
-  remove = (ctx: Ctx, id: string): Promise<void> => this.accounts.remove(ctx, id);
+  remove = (ctx: Ctx, id: string, opts?: { purge?: boolean }): Promise<void> =>
+    this.accounts.remove(ctx, id, opts);
   purgeDeleted = (ctx: Ctx, before: Date): Promise<number> => this.accounts.purgeDeleted(ctx, before);
   unlock = (ctx: Ctx, id: string): Promise<void> => this.access.unlock(ctx, id);
   listSessions = (ctx: Ctx, userId: string): Promise<SessionInfo[]> => this.access.listSessions(ctx, userId);

@@ -5,6 +5,7 @@ import { toPublicUserDto, toUserDto, toUsersPage } from './encode';
 import { handle, requireJson } from './handle';
 import {
   ChangeSecretBody,
+  DeleteQuery,
   EmailBody,
   IdParam,
   ListQueryParams,
@@ -197,7 +198,8 @@ export function accountRoutes(svc: UsersService, authn: Authenticator): Router {
     '/users/:id',
     authn.required,
     handle(async (req) => {
-      await svc.remove(signedInCtx(req), IdParam.parse(req.params).id);
+      const { purge } = DeleteQuery.parse(req.query);
+      await svc.remove(signedInCtx(req), IdParam.parse(req.params).id, { purge });
       return { status: 204 };
     }),
   );

@@ -320,3 +320,12 @@ export const PageParams = z.strictObject(
 );
 
 export const InvitationParams = z.object({ id: z.uuid({ error: 'must be a UUID' }) });
+
+/** `DELETE /users/{id}?purge=true`: remove the row at once instead of after USHER_USERS_DELETE_AFTER. */
+export const DeleteQuery = z.strictObject(
+  { purge: boolParam },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown query parameter ${issue.keys.join(', ')}` : undefined,
+  },
+);

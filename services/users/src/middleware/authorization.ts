@@ -181,10 +181,15 @@ export class AuthorizedUsers implements UsersService {
     return this.inner.disable(ctx, id);
   }
 
-  async remove(ctx: Ctx, id: string): Promise<void> {
+  async remove(ctx: Ctx, id: string, opts?: { purge?: boolean }): Promise<void> {
     if (this.caller(ctx).role !== 'owner') throw forbidden('delete users');
-    await this.managed(ctx, id, 'delete this user');
-    return this.inner.remove(ctx, id);
+    // A purge may take an account that is already soft-deleted (owners manage every role).
+    if (opts?.purge) {
+      if (!(await this.repo.findById(id))) throw new NotFoundError('user not found');
+    } else {
+      await this.managed(ctx, id, 'delete this user');
+    }
+    return this.inner.remove(ctx, id, opts);
   }
 
   async unlock(ctx: Ctx, id: string): Promise<void> {

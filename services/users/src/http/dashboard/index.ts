@@ -84,6 +84,21 @@ function readCookies(req: Request): Record<string, string> {
   return out;
 }
 
+/** Every value a cookie name has in the request (a browser sends the longest Path first). */
+function cookieValues(req: Request, name: string): string[] {
+  const out: string[] = [];
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i < 0 || part.slice(0, i).trim() !== name) continue;
+    try {
+      out.push(decodeURIComponent(part.slice(i + 1).trim()));
+    } catch {
+      /* a malformed cookie is ignored */
+    }
+  }
+  return out;
+}
+
 function sameToken(a: string | undefined, b: string | undefined): boolean {
   if (!a || !b || a.length !== b.length) return false;
   return timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -115,6 +130,27 @@ export function dashboard(options: DashboardOptions): RequestHandler {
   const clearTokens = (req: Request, res: Response) => {
     cookie(req, res, ACCESS_COOKIE, '', { httpOnly: true, clear: true });
     cookie(req, res, REFRESH_COOKIE, '', { httpOnly: true, clear: true });
+  };
+  /**
+   * The hand-off from an external sign-in (/oauth/callback, with USHER_OAUTH_UI_REDIRECT_URL at
+   * `<path>/`): it leaves the pair in HttpOnly, SameSite=Lax cookies of the same names at Path=/.
+   * They are moved into this dashboard's own Path=<path>, SameSite=Strict cookies and the Path=/
+   * ones cleared. When both are sent, the Path=/ one comes last and is the newer sign-in.
+   */
+  const adoptHandoff = (req: Request, res: Response, cookies: Record<string, string>) => {
+    const access = cookieValues(req, ACCESS_COOKIE).at(-1);
+    const refresh = cookieValues(req, REFRESH_COOKIE).at(-1);
+    if (!access && !refresh) return;
+    if (access) cookies[ACCESS_COOKIE] = access;
+    if (refresh) cookies[REFRESH_COOKIE] = refresh;
+    for (const name of [ACCESS_COOKIE, REFRESH_COOKIE]) {
+      const value = cookies[name];
+      if (value) cookie(req, res, name, value, { httpOnly: true });
+      const clear = [`${name}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0'];
+      if (req.secure) clear.push('Secure');
+      res.append('Set-Cookie', clear.join('; '));
+    }
+    ensureCsrf(req, res, cookies);
   };
   const ensureCsrf = (req: Request, res: Response, cookies: Record<string, string>) => {
     if (cookies[CSRF_COOKIE]) return;
@@ -230,6 +266,7 @@ export function dashboard(options: DashboardOptions): RequestHandler {
         if (req.method === 'GET') {
           // Whether a session is open (refreshed if need be): the page asks before anything else.
           void (async () => {
+            adoptHandoff(req, res, cookies);
             res.json({ signed_in: Boolean(await accessToken(req, res, cookies)) });
           })().catch(next);
           return;
