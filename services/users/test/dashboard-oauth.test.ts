@@ -53,7 +53,7 @@ suite('dashboard sign-in with an identity provider (browser)', () => {
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    await waitForPort(opPort, '127.0.0.1', 20_000);
+    await waitForPort(opPort, '127.0.0.1', 60_000); // generous: the provider's first start loads many modules
     stack = await startProcessStack({
       USHER_USERS_LOG_LEVEL: 'warn',
       USHER_AUTH_LOG_LEVEL: 'warn',

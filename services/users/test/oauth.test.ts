@@ -98,7 +98,7 @@ async function startOp(): Promise<void> {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await waitForPort(port, '127.0.0.1', 20_000);
+  await waitForPort(port, '127.0.0.1', 60_000);
 }
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
