@@ -156,6 +156,15 @@ export interface Invitation {
   expiresAt: Date;
 }
 
+/**
+ * How an invitation reaches the invitee: `email` mails the link; `link` mails nothing and hands the
+ * link to the admin who created it, once, in the answer (for teams without mail).
+ */
+export type InvitationDelivery = 'email' | 'link';
+
+/** A new invitation; `link` only with delivery `link`, and only in this one answer. */
+export type CreatedInvitation = Invitation & { link?: string };
+
 /** What the invitee chooses when accepting: the email and role come from the invitation. */
 export interface AcceptInvitationInput {
   token: string;
@@ -277,8 +286,13 @@ export interface UsersService {
   requestPasswordReset(ctx: Ctx, email: string): Promise<void>;
   /** Spends a reset token: sets the secret and ends every session of the user. */
   resetPassword(ctx: Ctx, token: string, secret: string): Promise<void>;
-  /** Mails an invitation to create an account with `role`. */
-  createInvitation(ctx: Ctx, email: string, role: RoleName): Promise<Invitation>;
+  /** Invites `email` to create an account with `role`: mails the link, or returns it once (`link`). */
+  createInvitation(
+    ctx: Ctx,
+    email: string,
+    role: RoleName,
+    delivery?: InvitationDelivery,
+  ): Promise<CreatedInvitation>;
   /** Pending invitations (not accepted, revoked or expired), newest first. */
   listInvitations(ctx: Ctx, page: { offset: number; limit: number }): Promise<Page<Invitation>>;
   revokeInvitation(ctx: Ctx, id: string): Promise<void>;

@@ -296,7 +296,11 @@ export const ResetPasswordBody = z
   });
 
 export const InvitationBody = z.object(
-  { email: Email, role: Role.default('viewer') },
+  {
+    email: Email,
+    role: Role.default('viewer'),
+    delivery: z.enum(['email', 'link'], { error: 'must be "email" or "link"' }).default('email'),
+  },
   expected('a JSON object'),
 );
 

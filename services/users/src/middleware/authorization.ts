@@ -8,7 +8,9 @@ import type {
   AuditQuery,
   Caller,
   Ctx,
+  CreatedInvitation,
   Invitation,
+  InvitationDelivery,
   ListQuery,
   NewApiKey,
   NewUser,
@@ -262,11 +264,16 @@ export class AuthorizedUsers implements UsersService {
   }
 
   /** Admins invite viewers and editors; owners any role (the rule of canAssign). */
-  async createInvitation(ctx: Ctx, email: string, role: RoleName): Promise<Invitation> {
+  async createInvitation(
+    ctx: Ctx,
+    email: string,
+    role: RoleName,
+    delivery?: InvitationDelivery,
+  ): Promise<CreatedInvitation> {
     const caller = this.caller(ctx);
     if (!roleAtLeast(caller.role, 'admin')) throw forbidden('invite users');
     if (!canAssign(caller.role, role)) throw forbidden(`invite with the role ${role}`);
-    return this.inner.createInvitation(ctx, email, role);
+    return this.inner.createInvitation(ctx, email, role, delivery);
   }
 
   async listInvitations(ctx: Ctx, page: { offset: number; limit: number }): Promise<Page<Invitation>> {
