@@ -193,7 +193,7 @@ suite('dashboard overview (browser)', () => {
     await signInAsOwner(page);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     expect(await inkedPixels(page, 'chart-signins-24h')).toBeGreaterThan(500);
-    const bg = await page.locator('body').evaluate((b) => getComputedStyle(b as never).backgroundColor);
+    const bg = await page.locator('html').evaluate((b) => getComputedStyle(b as never).backgroundColor);
     expect(bg).toBe('rgb(11, 18, 32)'); // --bg of the dark palette
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-overview-360-dark.png'), fullPage: true });
     await ctx.close();
