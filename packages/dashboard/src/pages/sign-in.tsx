@@ -22,6 +22,8 @@ const EXTERNAL_ERRORS: Record<string, string> = {
   invalid_token: 'The answer from the identity provider could not be trusted. Please try again.',
   email_not_verified:
     'The identity provider does not say your email is verified, so it cannot be matched to an account.',
+  account_not_verified:
+    'An account with your email exists but never verified the address: reset its password by email (or verify it), then sign in here.',
   email_missing: 'The identity provider did not share an email address.',
   registration_disabled:
     'There is no account for you, and new accounts cannot be made this way: ask an administrator.',
