@@ -29,6 +29,7 @@ const EXTERNAL_ERRORS: Record<string, string> = {
     'There is no account for you, and new accounts cannot be made this way: ask an administrator.',
   account_disabled: 'This account is disabled: ask an administrator.',
   account_locked: 'This account is locked after too many failed sign-ins. Try again later.',
+  account_changed: 'The account changed while you were signing in. Please try again.',
 };
 
 export function externalSignInError(code: string | null): string | undefined {
