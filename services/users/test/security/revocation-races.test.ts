@@ -1,4 +1,10 @@
 import type { RoleName } from '@usher/contracts';
+import { loadUsersConfig } from '@usher/config';
+import { createTestDatabase, type TestDatabase } from '@usher/testkit';
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../../src/postgres/data-source';
+import { PostgresUsersRepository } from '../../src/postgres/user-repository';
+import { Transactor } from '../../src/postgres/tx';
 import { Users } from '../../src/domain/users';
 import type {
   AuditLog,
@@ -17,9 +23,9 @@ import type { Ctx, User } from '../../src/service';
 
 // Revocation races, reproduced deterministically: the sign-in's password compare is held open by a
 // gate while an admin disables, demotes or re-passwords the account, then let go. In-memory fakes
-// stand for PostgreSQL and the auth service (the share lock that orders the real re-check against a
-// change in flight is PostgreSQL's; test/security/email-change.test.ts refreshes against the real
-// services).
+// stand for PostgreSQL and the auth service; the share lock that orders the real re-check after a
+// change in flight, and the compare-and-set of the rehash, are tested on PostgreSQL at the end
+// (test/security/email-change.test.ts refreshes against the real services).
 
 class MemoryRepo {
   rows = new Map<string, { user: User; hash: string }>();
@@ -282,5 +288,76 @@ describe('refresh re-reads the account', () => {
     const t = setup();
     const refresh = await session(t);
     await expect(t.svc.refreshToken(anon, refresh)).resolves.toMatchObject({ accessType: 'Bearer' });
+  });
+});
+
+describe('on PostgreSQL: the share lock and the compare-and-set', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let tx: Transactor;
+  let repo: PostgresUsersRepository;
+  const user: User = {
+    id: '5d3c4e1a-8f7b-4c2d-9e6f-0a1b2c3d4e5f',
+    firstName: 'Pat',
+    lastName: 'Gres',
+    email: 'pat@example.com',
+    username: 'pat',
+    role: 'editor',
+    status: 'enabled',
+    tags: [],
+    metadata: {},
+    picture: '',
+    verifiedAt: new Date(),
+    createdAt: new Date(),
+    updatedAt: null,
+    updatedBy: null,
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('races');
+    ds = await openDatabase(loadUsersConfig({ USHER_DB_URL: db.url }).db, 4);
+    tx = new Transactor(ds);
+    repo = new PostgresUsersRepository(tx);
+    await repo.create(user, 'v1:old-password-1');
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('the re-check waits for a disable still in its transaction and reads it once committed', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let updated!: () => void;
+    const inside = new Promise<void>((resolve) => (updated = resolve));
+    const disabling = tx.run(async () => {
+      await repo.update({ ...user, status: 'disabled' }, ['status']);
+      updated();
+      await gate; // the disable's revocation call would run here, before the commit
+    });
+    await inside;
+    const order: string[] = [];
+    const check = tx
+      .run(() => repo.lockCredentials(user.id))
+      .then((r) => {
+        order.push('check');
+        return r;
+      });
+    // Let the check reach PostgreSQL; it must still be waiting when the disable commits.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    order.push('commit');
+    release();
+    await disabling;
+    const seen = await check;
+    expect(order).toEqual(['commit', 'check']);
+    expect(seen?.user.status).toBe('disabled');
+  });
+
+  it('the rehash replaces only the hash it compared', async () => {
+    expect(await repo.replaceSecretHash(user.id, 'v1:old-password-1', 'v2:old-password-1')).toBe(true);
+    // A reset landed meanwhile: the stale rehash must not overwrite it.
+    await repo.updateSecretHash(user.id, 'v2:new-password-2');
+    expect(await repo.replaceSecretHash(user.id, 'v2:old-password-1', 'v2:old-password-1-again')).toBe(false);
+    expect(await repo.secretHashOf(user.id)).toBe('v2:new-password-2');
   });
 });
