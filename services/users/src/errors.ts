@@ -59,6 +59,12 @@ export class EmailNotVerifiedError extends UsherError {
   }
 }
 
+/** A self-service change of a sign-in factor (the email) needs a recent sign-in or the current secret. */
+export class ReauthenticationRequiredError extends UsherError {
+  readonly kind = 'forbidden';
+  readonly code = 'reauthentication_required';
+}
+
 export class NotFoundError extends UsherError {
   readonly kind = 'not_found';
   readonly code = 'not_found';

@@ -255,7 +255,11 @@ export interface UsersService {
   list(ctx: Ctx, query: ListQuery): Promise<Page<User>>;
   search(ctx: Ctx, query: SearchQuery): Promise<SearchPage>;
   update(ctx: Ctx, id: string, patch: ProfilePatch): Promise<User>;
-  updateEmail(ctx: Ctx, id: string, email: string): Promise<User>;
+  /**
+   * Changing one's own address needs proof of presence: `secret` (the current password), or a
+   * session signed in within the last 5 minutes.
+   */
+  updateEmail(ctx: Ctx, id: string, email: string, secret?: string): Promise<User>;
   updateUsername(ctx: Ctx, id: string, username: string): Promise<User>;
   updatePicture(ctx: Ctx, id: string, picture: string): Promise<User>;
   updateTags(ctx: Ctx, id: string, tags: string[]): Promise<User>;

@@ -14,10 +14,13 @@ import type {
   User,
 } from '../service';
 import { audit } from './audit';
+import type { SecurityNotices } from './notices';
 
 export interface AccountsOptions {
   /** USHER_USERS_PASS_REGEX */
   passRegex: RegExp;
+  /** Mails the owner about a changed password or address (left out in unit tests without mail). */
+  notices?: SecurityNotices;
 }
 
 /** Account lifecycle: create, read, change, disable, delete. No authorization here (middleware/authorization.ts). */
@@ -101,11 +104,16 @@ export class Accounts {
     return this.change(ctx, id, 'user_updated', (u) => Object.assign(u, pick(patch, fields)), fields);
   }
 
-  /** A new address is not verified: verified_at is cleared unless only the letter case changed. */
-  updateEmail(ctx: Ctx, id: string, email: string): Promise<User> {
-    return this.uow.run(async () => {
+  /**
+   * A new address is not verified: verified_at is cleared unless only the letter case changed, and
+   * the old address is told. Links mailed to the old address stop working (they are bound to it:
+   * src/domain/recovery.ts).
+   */
+  async updateEmail(ctx: Ctx, id: string, email: string): Promise<User> {
+    const changed = await this.uow.run(async () => {
       const user = await this.load(id);
       const sameAddress = user.email.toLowerCase() === email.toLowerCase();
+      if (!sameAddress) await this.options.notices?.emailChanged(user, email);
       return this.save(
         ctx,
         user,
@@ -117,6 +125,8 @@ export class Accounts {
         sameAddress ? ['email'] : ['email', 'verifiedAt'],
       );
     });
+    this.options.notices?.wake();
+    return changed;
   }
 
   updateUsername(ctx: Ctx, id: string, username: string): Promise<User> {
@@ -144,17 +154,24 @@ export class Accounts {
     });
   }
 
+  /**
+   * Sets a new secret and ends every session. Set by an admin (a recovery), it also ends the API
+   * keys: whoever held the account before must keep no way in. The owner is mailed either way.
+   */
   async setSecret(ctx: Ctx, id: string, secret: string, by: 'admin' | 'self' = 'admin'): Promise<User> {
     this.checkSecret(secret, 'new_secret');
     const hash = await this.hasher.hash(secret);
-    return this.uow.run(async () => {
+    const changed = await this.uow.run(async () => {
       const user = await this.load(id);
       // A secret chosen by someone (the user, or an admin who tells it) is no temporary one.
       await this.repo.updateSecretHash(id, hash, { mustChange: false });
-      const changed = await this.save(ctx, user, 'password_changed', () => undefined, [], { by });
-      await this.auth.revokeUserSessions(id, { reason: 'password_changed', includeApiKeys: false });
-      return changed;
+      const stored = await this.save(ctx, user, 'password_changed', () => undefined, [], { by });
+      await this.auth.revokeUserSessions(id, { reason: 'password_changed', includeApiKeys: by === 'admin' });
+      await this.options.notices?.passwordChanged(user, by);
+      return stored;
     });
+    this.options.notices?.wake();
+    return changed;
   }
 
   enable(ctx: Ctx, id: string): Promise<User> {

@@ -49,6 +49,16 @@ class MemoryRepo implements Partial<UsersRepository> {
     }
     return null;
   }
+  async lockCredentials(id: string) {
+    const found = this.users.get(id);
+    return found ? { user: found.user, secretHash: found.hash } : null;
+  }
+  async replaceSecretHash(id: string, expected: string, hash: string) {
+    const found = this.users.get(id);
+    if (found?.hash !== expected) return false;
+    found.hash = hash;
+    return true;
+  }
   async secretHashOf(id: string) {
     return this.users.get(id)?.hash ?? null;
   }
@@ -96,6 +106,7 @@ class FakeAuth implements Partial<AuthPort> {
       sessionId: 's',
     };
   }
+  async revokeSession() {}
   async revokeUserSessions(userId: string, opts: { includeApiKeys: boolean }) {
     this.revoked.push({ userId, includeApiKeys: opts.includeApiKeys });
     return 1;
@@ -166,7 +177,7 @@ function setup(allowSelfRegister = true) {
       // The email flows run against PostgreSQL and a real SMTP server in test/.
       emailTokens: {} as EmailTokenStore,
       invitations: {} as InvitationsRepository,
-      mailQueue: {} as MailQueue,
+      mailQueue: { enqueue: async () => undefined, wake: () => undefined } as MailQueue,
       mailTemplates: {} as MailTemplates,
     },
     {

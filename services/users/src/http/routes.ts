@@ -149,8 +149,8 @@ export function accountRoutes(svc: UsersService, authn: Authenticator): Router {
     );
   field(
     'email',
-    (b) => EmailBody.parse(b).email,
-    async (c, id, v) => toUserDto(await svc.updateEmail(c, id, v)),
+    (b) => EmailBody.parse(b),
+    async (c, id, v) => toUserDto(await svc.updateEmail(c, id, v.email, v.secret)),
   );
   field(
     'username',

@@ -217,7 +217,11 @@ export const UpdateBody = z.strictObject(
   },
 );
 
-export const EmailBody = z.object({ email: Email }, expected('a JSON object'));
+export const EmailBody = z.object(
+  // `secret`: the current password, proof of presence when the last sign-in is older than 5 minutes.
+  { email: Email, secret: z.string(expected('a string')).min(1, 'is required').max(1024).optional() },
+  expected('a JSON object'),
+);
 export const UsernameBody = z.object({ username: Username }, expected('a JSON object'));
 export const PictureBody = z.object({ picture: picture }, expected('a JSON object'));
 export const TagsBody = z.object({ tags: tagList }, expected('a JSON object'));

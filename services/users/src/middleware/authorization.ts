@@ -135,9 +135,9 @@ export class AuthorizedUsers implements UsersService {
     return this.inner.update(ctx, id, patch);
   }
 
-  async updateEmail(ctx: Ctx, id: string, email: string): Promise<User> {
+  async updateEmail(ctx: Ctx, id: string, email: string, secret?: string): Promise<User> {
     await this.selfOrManaged(ctx, id, "change this user's email");
-    return this.inner.updateEmail(ctx, id, email);
+    return this.inner.updateEmail(ctx, id, email, secret);
   }
 
   async updateUsername(ctx: Ctx, id: string, username: string): Promise<User> {
