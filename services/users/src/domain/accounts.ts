@@ -96,7 +96,9 @@ export class Accounts {
 
   update(ctx: Ctx, id: string, patch: ProfilePatch): Promise<User> {
     const { echoed, ...editable } = patch;
-    const fields = (Object.keys(editable) as (keyof typeof editable)[]).filter((k) => editable[k] !== undefined);
+    const fields = (Object.keys(editable) as (keyof typeof editable)[]).filter(
+      (k) => editable[k] !== undefined,
+    );
     if (fields.length === 0 && !echoed)
       return Promise.reject(
         new ValidationError(

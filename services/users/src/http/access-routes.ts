@@ -45,7 +45,8 @@ export function accessRoutes(svc: UsersService, authn: Authenticator): Router {
     handle(async (req) => {
       const ctx = signedInCtx(req);
       const { token_id: tokenId } = RevokeTokenBody.parse(req.body ?? {});
-      if (tokenId && tokenId !== ctx.caller!.sessionId) await svc.revokeSession(ctx, ctx.caller!.userId, tokenId);
+      if (tokenId && tokenId !== ctx.caller!.sessionId)
+        await svc.revokeSession(ctx, ctx.caller!.userId, tokenId);
       else await svc.signOut(ctx);
       return { status: 204 };
     }),

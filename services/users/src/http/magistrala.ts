@@ -11,7 +11,10 @@ export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 /** A date a client sent back: absent or Go's zero time means "not sent"; anything else must parse. */
 export const echoedDate = z
   .string({ error: 'must be a date-time (RFC 3339)' })
-  .refine((v) => v === '' || v === GO_ZERO_TIME || !Number.isNaN(Date.parse(v)), 'must be a date-time (RFC 3339)')
+  .refine(
+    (v) => v === '' || v === GO_ZERO_TIME || !Number.isNaN(Date.parse(v)),
+    'must be a date-time (RFC 3339)',
+  )
   .transform((v) => (v === '' || v === GO_ZERO_TIME ? undefined : new Date(v).toISOString()))
   .optional();
 
@@ -90,7 +93,10 @@ const MagistralaLogin = z
   .object({
     username: identityField,
     password: secretField,
-    description: z.string({ error: 'must be a string' }).max(256, 'must be at most 256 characters').optional(),
+    description: z
+      .string({ error: 'must be a string' })
+      .max(256, 'must be at most 256 characters')
+      .optional(),
   })
   .transform((m) => ({ identity: m.username, secret: m.password }));
 
@@ -101,6 +107,7 @@ export const IssueTokenBody = z.unknown().transform((body, ctx): { identity: str
     b.identity === undefined && b.secret === undefined && ('username' in b || 'password' in b);
   const parsed = (magistrala ? MagistralaLogin : UsherLogin).safeParse(body);
   if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  for (const issue of parsed.error.issues)
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
   return z.NEVER;
 });

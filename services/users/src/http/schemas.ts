@@ -178,9 +178,7 @@ export const SearchQueryParams = z
       first_name: textParam,
       last_name: textParam,
       // No ordering by email: public searchers must not learn the order of addresses they cannot see.
-      order: z
-        .enum(SEARCH_ORDER, { error: `must be one of ${SEARCH_ORDER.join(', ')}` })
-        .default('username'),
+      order: z.enum(SEARCH_ORDER, { error: `must be one of ${SEARCH_ORDER.join(', ')}` }).default('username'),
       dir: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('asc'),
       ...sdkPageExtras,
     },
@@ -235,7 +233,9 @@ export const UpdateBody = z.strictObject(
         { username: echoedText, secret: emptyOnly('change it with PATCH /users/secret') },
         {
           error: (issue) =>
-            issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : 'must be a JSON object',
+            issue.code === 'unrecognized_keys'
+              ? `unknown field ${issue.keys.join(', ')}`
+              : 'must be a JSON object',
         },
       )
       .optional(),
@@ -252,7 +252,10 @@ export const EmailBody = z.object({ email: Email }, expected('a JSON object'));
 export const UsernameBody = z.object({ username: Username }, expected('a JSON object'));
 /** `{profile_picture}` (Magistrala's name), or `{picture}`. */
 export const PictureBody = z
-  .object({ profile_picture: pictureField.optional(), picture: pictureField.optional() }, expected('a JSON object'))
+  .object(
+    { profile_picture: pictureField.optional(), picture: pictureField.optional() },
+    expected('a JSON object'),
+  )
   .transform((b, ctx) => {
     const v = b.profile_picture ?? b.picture;
     if (v === undefined) ctx.addIssue({ code: 'custom', message: 'is required', path: ['profile_picture'] });

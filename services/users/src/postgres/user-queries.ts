@@ -85,7 +85,8 @@ export async function listUsers(
   textFilters(qb, q);
   if (q.tags?.length)
     qb.andWhere(q.tagsMatch === 'all' ? 'u.tags @> :tags' : 'u.tags && :tags', { tags: q.tags });
-  if (q.id) qb.andWhere(`u.id::text like :idPart escape '\\'`, { idPart: `%${escapeLike(q.id.toLowerCase())}%` });
+  if (q.id)
+    qb.andWhere(`u.id::text like :idPart escape '\\'`, { idPart: `%${escapeLike(q.id.toLowerCase())}%` });
   if (q.metadata) qb.andWhere('u.metadata @> :metadata::jsonb', { metadata: JSON.stringify(q.metadata) });
   if (role !== undefined) qb.andWhere('u.role = :role', { role });
   if (q.createdFrom) qb.andWhere('u.created_at >= :from', { from: q.createdFrom });
@@ -143,7 +144,8 @@ export async function searchUsers(
   fromRow: (r: UserRow) => User,
 ): Promise<Page<User>> {
   const qb = repo.createQueryBuilder('u').where('u.status in (:...statuses)', { statuses });
-  if (q.id) qb.andWhere(`u.id::text like :idPart escape '\\'`, { idPart: `%${escapeLike(q.id.toLowerCase())}%` });
+  if (q.id)
+    qb.andWhere(`u.id::text like :idPart escape '\\'`, { idPart: `%${escapeLike(q.id.toLowerCase())}%` });
   textFilters(qb, q);
   const order: Order = { column: q.order ?? 'username', dir: q.dir === 'desc' ? 'DESC' : 'ASC' };
   return matchesPage(repo, qb, order, q.offset, q.limit, fromRow);
