@@ -2,6 +2,7 @@ import net from 'net';
 import path from 'path';
 import { spawn, type ChildProcess } from 'child_process';
 import { loadAuthConfig, loadUsersConfig, type Env } from '@usher/config';
+import { ensureKeyEncryptionKey } from './secrets';
 import { canConnect, ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from './postgres';
 
 export interface StackOptions {
@@ -79,6 +80,10 @@ const dbVars = (prefix: string, url: URL, name: string): Env => ({
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const { root, say } = options;
   const env: Env = { ...options.env };
+  // signing keys are sealed at rest in development too, under a KEK kept in .usher/auth-kek
+  env.USHER_AUTH_KEY_ENCRYPTION_KEY ||= ensureKeyEncryptionKey(
+    env.USHER_DEV_DATA_DIR || path.join(root, '.usher'),
+  );
   const usersConfig = loadUsersConfig(env);
   const authConfig = loadAuthConfig(env);
 
