@@ -1,7 +1,7 @@
 import net from 'net';
 import path from 'path';
 import { spawn, type ChildProcess } from 'child_process';
-import { loadAuthConfig, loadUsersConfig, type Env } from '@usher/config';
+import { loadAuthConfig, loadUsersConfig, redactUrl, type Env } from '@usher/config';
 import { ensureKeyEncryptionKey } from './secrets';
 import { canConnect, ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from './postgres';
 
@@ -130,7 +130,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const natsUp = await tcpReachable(nats.hostname, Number(nats.port || 4222));
   if (!natsUp) {
     say(
-      `WARNING: NATS does not answer at ${usersConfig.natsUrl}: sessions are revoked through the PostgreSQL poll only,`,
+      `WARNING: NATS does not answer at ${redactUrl(usersConfig.natsUrl)}: sessions are revoked through the PostgreSQL poll only,`,
     );
     say(
       `         and user events will wait until NATS is reachable (set USHER_USERS_ES_URL / USHER_AUTH_ES_URL).`,
