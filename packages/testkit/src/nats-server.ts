@@ -50,7 +50,9 @@ export async function startNatsServer(
     await waitForPort(port);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`nats-server did not start on port ${port}: ${(err as Error).message}\n${stderr}`);
+    throw new Error(`nats-server did not start on port ${port}: ${(err as Error).message}\n${stderr}`, {
+      cause: err,
+    });
   }
   return {
     url: `nats://127.0.0.1:${port}`,
