@@ -28,8 +28,8 @@ describe('SecretBox (AES-256-GCM envelope)', () => {
   it('refuses a tampered ciphertext', () => {
     const box = new SecretBox(kek());
     const parts = box.seal('secret value', 'c').split(':');
-    const ct = Buffer.from(parts[4], 'base64url');
-    ct[0] ^= 1;
+    const ct = Buffer.from(parts[4]!, 'base64url');
+    ct[0] = ct[0]! ^ 1;
     parts[4] = ct.toString('base64url');
     expect(() => box.open(parts.join(':'), 'c')).toThrow(/does not decrypt/);
   });
