@@ -55,6 +55,11 @@ describe('one-command start (packages/devstack)', () => {
         body: JSON.stringify({ identity: 'admin@example.com', secret: password }),
       });
       expect(signIn.status).toBe(201);
+      // auth's signing keys are sealed under a development key-encryption key kept owner-only
+      const kek = path.join(dataDir, 'auth-kek');
+      expect(fs.statSync(kek).mode & 0o777).toBe(0o600);
+      expect(Buffer.from(fs.readFileSync(kek, 'utf8').trim(), 'base64')).toHaveLength(32);
+      expect(output).not.toContain('signing keys are stored unencrypted');
       const { access_token } = (await signIn.json()) as { access_token: string };
       const profile = await fetch(`http://localhost:${httpPort}/users/profile`, {
         headers: { authorization: `Bearer ${access_token}` },
@@ -68,5 +73,5 @@ describe('one-command start (packages/devstack)', () => {
       expect(code).toBe(0);
     }
     expect(output).toContain('stopping');
-  });
+  }, 180_000); // an embedded PostgreSQL's first initdb is slow on a loaded machine
 });
