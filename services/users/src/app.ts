@@ -63,6 +63,12 @@ export async function startUsersService(
   const instanceId = config.instanceId || randomUUID();
   const logger = options.logger ?? createLogger({ service: 'users', level: config.logLevel, instanceId });
   const registry = createRegistry('users', instanceId);
+  if (config.magistralaFallbacks.length > 0) {
+    logger.info(
+      { variables: config.magistralaFallbacks },
+      'read Magistrala variables as fallbacks for their unset USHER_* names',
+    );
+  }
 
   if (!config.requireAuthentication && config.production) {
     throw new Error('USHER_REQUIRE_AUTHENTICATION=0 is refused when NODE_ENV=production');

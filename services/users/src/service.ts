@@ -14,6 +14,8 @@ export interface User {
   status: UserStatus;
   tags: string[];
   metadata: Record<string, unknown>;
+  /** Magistrala's private_metadata: for the user and admins only, never in public views. */
+  privateMetadata: Record<string, unknown>;
   picture: string;
   verifiedAt: Date | null;
   createdAt: Date;
@@ -52,6 +54,7 @@ export interface NewUser {
   status: Exclude<UserStatus, 'deleted'>;
   tags: string[];
   metadata: Record<string, unknown>;
+  privateMetadata?: Record<string, unknown>;
   picture: string;
 }
 
@@ -59,9 +62,20 @@ export interface ProfilePatch {
   firstName?: string;
   lastName?: string;
   metadata?: Record<string, unknown>;
+  privateMetadata?: Record<string, unknown>;
   tags?: string[];
   picture?: string;
+  /**
+   * Read-only fields the client sent back (Magistrala's SDK sends the whole user): accepted when
+   * equal to the stored value, refused (400 naming the field) when they would change it.
+   */
+  echoed?: ReadOnlyEcho;
 }
+
+/** A read-only field as sent, keyed by its JSON name (`credentials.username`, `created_at`, ...). */
+export type ReadOnlyEcho = Partial<
+  Record<'id' | 'email' | 'credentials.username' | 'role' | 'status' | 'created_at' | 'updated_at', string>
+>;
 
 export const ORDER_FIELDS = [
   'created_at',
@@ -82,6 +96,10 @@ export interface ListQuery {
   firstName?: string;
   lastName?: string;
   tags?: string[];
+  /** Magistrala's semantics: `any` (default) of the tags, or `all` of them. */
+  tagsMatch?: 'any' | 'all';
+  /** Part of the id (at least 3 characters). */
+  id?: string;
   metadata?: Record<string, unknown>;
   role?: RoleName;
   order: OrderField;
@@ -96,7 +114,10 @@ export interface SearchQuery {
   limit: number;
   /** Set by authorization: 'full' lets admins see every field and disabled users. */
   scope?: 'public' | 'full';
+  /** Part of the id (at least 3 characters), as Magistrala's search. */
   id?: string;
+  order?: OrderField;
+  dir?: 'asc' | 'desc';
   email?: string;
   username?: string;
   firstName?: string;
@@ -255,7 +276,11 @@ export interface UsersService {
   list(ctx: Ctx, query: ListQuery): Promise<Page<User>>;
   search(ctx: Ctx, query: SearchQuery): Promise<SearchPage>;
   update(ctx: Ctx, id: string, patch: ProfilePatch): Promise<User>;
-  updateEmail(ctx: Ctx, id: string, email: string): Promise<User>;
+  /**
+   * Changing one's own address needs proof of presence: `secret` (the current password), or a
+   * session signed in within the last 5 minutes.
+   */
+  updateEmail(ctx: Ctx, id: string, email: string, secret?: string): Promise<User>;
   updateUsername(ctx: Ctx, id: string, username: string): Promise<User>;
   updatePicture(ctx: Ctx, id: string, picture: string): Promise<User>;
   updateTags(ctx: Ctx, id: string, tags: string[]): Promise<User>;

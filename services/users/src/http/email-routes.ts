@@ -32,7 +32,8 @@ export function emailRoutes(svc: UsersService, authn: Authenticator): Router {
     authn.unverified,
     handle(async (req) => {
       await svc.sendVerification(signedInCtx(req));
-      return { status: 201, body: { msg: 'Email with verification link is sent' } };
+      // Magistrala's SDK expects 200 and no body.
+      return { status: 200 };
     }),
   );
 
