@@ -275,6 +275,26 @@ describe('user management', () => {
     expect(text.stdout).toMatch(/Temporary password \(shown once/);
   });
 
+  it('add-user --show-link prints the invitation link once instead of mailing it', async () => {
+    const shown = await run(['auth', 'add-user', 'nomail@example.com', '--role', 'editor', '--show-link']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/shown only this once/);
+    const link = /^(\S+\?token=[A-Za-z0-9_-]{43})$/m.exec(shown.stdout)?.[1];
+    expect(link).toBeDefined();
+    const audit = await run(['auth', 'audit', '--type', 'invitation_created', '--json']);
+    const entry = audit.json.events.find(
+      (e: { details: { email?: string } }) => e.details.email === 'nomail@example.com',
+    );
+    expect(entry.details.delivery).toBe('link');
+    expect(JSON.stringify(audit.json)).not.toContain(new URL(link!).searchParams.get('token'));
+    const accepted = await client.call('POST', '/users/invitations/accept', {
+      token: new URL(link!).searchParams.get('token'),
+      username: 'nomail',
+      password: 'nomail-password-1',
+    });
+    expect(accepted.status).toBe(201);
+  });
+
   it('lists users as a table, with filters, and as JSON', async () => {
     await createUser('alice@example.com', 'alice', 'alice-password-1', 'editor');
     const r = await run(['auth', 'list-users']);

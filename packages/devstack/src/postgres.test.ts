@@ -62,6 +62,18 @@ describe('reachableByOthers', () => {
     const moved = reachableByOthers(path.join(base, 'pg'));
     expect(moved).not.toContain(base);
     expect(moved).toBe(reachableByOthers(path.join(base, 'pg'))); // stable: found again next start
+    expect(fs.statSync(path.dirname(moved)).mode & 0o777).toBe(0o755); // owned by us, closed to writes
     fs.rmSync(base, { recursive: true });
+    fs.rmSync(path.dirname(moved), { recursive: true, force: true });
+  });
+
+  it('refuses a fallback folder that someone else could have planted or can write', () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'usher-reach-'));
+    fs.chmodSync(base, 0o700);
+    const moved = reachableByOthers(path.join(base, 'pg'));
+    fs.chmodSync(path.dirname(moved), 0o777); // writable by anyone: its binaries or data could be swapped
+    expect(() => reachableByOthers(path.join(base, 'pg'))).toThrow(/not a directory owned by this user/);
+    fs.rmSync(base, { recursive: true });
+    fs.rmSync(path.dirname(moved), { recursive: true, force: true });
   });
 });

@@ -35,13 +35,24 @@ export function registerUserCommands(auth: Command): void {
       '--password',
       'create the account now with a temporary password (printed once) instead of inviting',
     )
+    .option(
+      '--show-link',
+      'for teams without mail: mail nothing and print the invitation link, this once, to hand over yourself',
+    )
     .option('--username <name>', 'username with --password (default: from the email)')
     .option('--first-name <name>', 'first name with --password')
     .option('--last-name <name>', 'last name with --password')
     .action(
       async (
         email: string,
-        opts: { role: string; password?: boolean; username?: string; firstName?: string; lastName?: string },
+        opts: {
+          role: string;
+          password?: boolean;
+          showLink?: boolean;
+          username?: string;
+          firstName?: string;
+          lastName?: string;
+        },
         cmd: Command,
       ) => {
         const o = io(cmd);
@@ -50,7 +61,17 @@ export function registerUserCommands(auth: Command): void {
           const res = await session.expect('POST', '/users/invitations', [201], `inviting ${email}`, {
             email,
             role: opts.role,
+            delivery: opts.showLink ? 'link' : 'email',
           });
+          if (opts.showLink) {
+            o.print(
+              { invitation: res.body },
+              () =>
+                `${o.s.green('Invited')} ${res.body.email} as ${res.body.role}. Hand them this link, shown only ` +
+                `this once (single use, valid until ${res.body.expires_at}):\n${res.body.link}`,
+            );
+            return;
+          }
           o.print(
             { invitation: res.body },
             () =>

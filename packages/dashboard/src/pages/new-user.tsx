@@ -11,13 +11,18 @@ function randomSecret(): string {
 }
 
 export function NewUserPage({ me }: { me: User }) {
-  const [mode, setMode] = useState<'temporary' | 'invite'>('temporary');
+  const [mode, setMode] = useState<'temporary' | 'invite' | 'link'>('temporary');
   const [email, setEmail] = useState('');
   const [username, setUsername] = useState('');
   const [first, setFirst] = useState('');
   const [last, setLast] = useState('');
   const [role, setRole] = useState<Role>('viewer');
-  const [created, setCreated] = useState<{ user?: User; temp?: string; invited?: string } | null>(null);
+  const [created, setCreated] = useState<{
+    user?: User;
+    temp?: string;
+    invited?: string;
+    link?: { email: string; url: string };
+  } | null>(null);
   const { busy, error, run } = useAction();
 
   if (created)
@@ -28,6 +33,15 @@ export function NewUserPage({ me }: { me: User }) {
           <Notice>
             An invitation was emailed to {created.invited}. Its link lets them choose a username and password.
           </Notice>
+        )}
+        {created.link && (
+          <>
+            <Notice>
+              {created.link.email} is invited. No mail was sent: hand them this link yourself. It works once,
+              and it is shown only now.
+            </Notice>
+            <ShownOnce label="Invitation link" value={created.link.url} />
+          </>
         )}
         {created.user && created.temp && (
           <>
@@ -57,6 +71,15 @@ export function NewUserPage({ me }: { me: User }) {
             if (mode === 'invite') {
               await call('POST', '/users/invitations', { email, role });
               setCreated({ invited: email });
+              return;
+            }
+            if (mode === 'link') {
+              const res = await call<{ link: string }>('POST', '/users/invitations', {
+                email,
+                role,
+                delivery: 'link',
+              });
+              setCreated({ link: { email, url: res.link } });
               return;
             }
             const user = await call<User>('POST', '/users', {
@@ -95,6 +118,16 @@ export function NewUserPage({ me }: { me: User }) {
               onChange={() => setMode('invite')}
             />{' '}
             By invitation email
+          </label>
+          <label className="inline">
+            <input
+              type="radio"
+              name="mode"
+              value="link"
+              checked={mode === 'link'}
+              onChange={() => setMode('link')}
+            />{' '}
+            By invitation link shown once (no mail)
           </label>
         </fieldset>
         <Field label="Email" id="new-email">
@@ -137,7 +170,13 @@ export function NewUserPage({ me }: { me: User }) {
         </Field>
         <ErrorBox error={error} />
         <button type="submit" disabled={busy}>
-          {busy ? 'Adding…' : mode === 'invite' ? 'Send invitation' : 'Add user'}
+          {busy
+            ? 'Adding…'
+            : mode === 'invite'
+              ? 'Send invitation'
+              : mode === 'link'
+                ? 'Create invitation link'
+                : 'Add user'}
         </button>
       </form>
     </section>
