@@ -21,6 +21,8 @@ export interface User {
   status?: string;
   tags?: string[];
   metadata?: Record<string, unknown>;
+  profile_picture?: string;
+  /** Before Usher took Magistrala's name. */
   picture?: string;
   verified_at?: string;
   created_at?: string;

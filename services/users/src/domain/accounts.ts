@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import { roleLevel, type RoleName } from '@usher/contracts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, StatusUnchangedError, ValidationError } from '../errors';
 import type { AuditLog, AuthPort, PasswordHasher, UnitOfWork, UsersRepository } from '../ports';
 import type {
   AuditType,
@@ -9,6 +9,7 @@ import type {
   NewUser,
   Page,
   ProfilePatch,
+  ReadOnlyEcho,
   SearchPage,
   SearchQuery,
   User,
@@ -60,6 +61,7 @@ export class Accounts {
       status: input.status,
       tags: input.tags,
       metadata: input.metadata,
+      privateMetadata: input.privateMetadata ?? {},
       picture: input.picture,
       verifiedAt: options.verified ? new Date() : null,
       createdAt: new Date(),
@@ -96,12 +98,22 @@ export class Accounts {
   }
 
   update(ctx: Ctx, id: string, patch: ProfilePatch): Promise<User> {
-    const fields = (Object.keys(patch) as (keyof ProfilePatch)[]).filter((k) => patch[k] !== undefined);
-    if (fields.length === 0)
+    const { echoed, ...editable } = patch;
+    const fields = (Object.keys(editable) as (keyof typeof editable)[]).filter(
+      (k) => editable[k] !== undefined,
+    );
+    if (fields.length === 0 && !echoed)
       return Promise.reject(
-        new ValidationError('nothing to update: send first_name, last_name, metadata, tags or picture'),
+        new ValidationError(
+          'nothing to update: send first_name, last_name, metadata, private_metadata, tags or profile_picture',
+        ),
       );
-    return this.change(ctx, id, 'user_updated', (u) => Object.assign(u, pick(patch, fields)), fields);
+    return this.uow.run(async () => {
+      const user = await this.load(id);
+      if (echoed) refuseReadOnlyChanges(user, echoed);
+      if (fields.length === 0) return user;
+      return this.save(ctx, user, 'user_updated', (u) => Object.assign(u, pick(editable, fields)), fields);
+    });
   }
 
   /**
@@ -177,7 +189,7 @@ export class Accounts {
   enable(ctx: Ctx, id: string): Promise<User> {
     return this.uow.run(async () => {
       const user = await this.load(id);
-      if (user.status === 'enabled') return user;
+      if (user.status === 'enabled') throw new StatusUnchangedError('the user is already enabled');
       return this.save(ctx, user, 'user_enabled', (u) => (u.status = 'enabled'), ['status']);
     });
   }
@@ -185,7 +197,7 @@ export class Accounts {
   disable(ctx: Ctx, id: string): Promise<User> {
     return this.uow.run(async () => {
       const user = await this.load(id);
-      if (user.status === 'disabled') return user;
+      if (user.status === 'disabled') throw new StatusUnchangedError('the user is already disabled');
       if (user.role === 'owner') await this.keepAnOwner(user, 'disabled');
       const changed = await this.save(ctx, user, 'user_disabled', (u) => (u.status = 'disabled'), ['status']);
       await this.auth.revokeUserSessions(id, { reason: 'disabled', includeApiKeys: true });
@@ -264,6 +276,28 @@ export class Accounts {
     const owners = await this.repo.lockEnabledOwners();
     if (owners.filter((id) => id !== user.id).length === 0) {
       throw new ConflictError(`the last enabled owner cannot be ${what}`);
+    }
+  }
+}
+
+/** The stored value of each read-only field, as the API writes it. */
+const READ_ONLY: Record<keyof ReadOnlyEcho, (u: User) => string> = {
+  id: (u) => u.id,
+  email: (u) => u.email.toLowerCase(),
+  'credentials.username': (u) => u.username,
+  role: (u) => u.role,
+  status: (u) => u.status,
+  created_at: (u) => u.createdAt.toISOString(),
+  updated_at: (u) => u.updatedAt?.toISOString() ?? '',
+};
+
+/** A read-only field sent back unchanged is fine; one that would change is a 400 naming it. */
+function refuseReadOnlyChanges(user: User, echoed: ReadOnlyEcho): void {
+  for (const [field, value] of Object.entries(echoed) as [keyof ReadOnlyEcho, string | undefined][]) {
+    if (value === undefined) continue;
+    const sent = field === 'email' ? value.toLowerCase() : value;
+    if (sent !== READ_ONLY[field](user)) {
+      throw new ValidationError('is read-only here: leave it out, empty or unchanged', field);
     }
   }
 }

@@ -214,6 +214,7 @@ export class OAuthAccounts {
       status: 'enabled',
       tags: [],
       metadata: {},
+      privateMetadata: {},
       picture: profile.picture,
       verifiedAt: profile.emailVerified ? new Date() : null,
       createdAt: new Date(),

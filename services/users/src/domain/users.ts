@@ -17,7 +17,9 @@ import type {
   AuditEntry,
   AuditQuery,
   Ctx,
+  CreatedInvitation,
   Invitation,
+  InvitationDelivery,
   ListQuery,
   NewApiKey,
   NewUser,
@@ -160,8 +162,12 @@ export class Users implements UsersService {
     this.recovery.resetPassword(ctx, token, secret);
   setTemporaryPassword = (ctx: Ctx, id: string): Promise<string> =>
     this.recovery.setTemporaryPassword(ctx, id);
-  createInvitation = (ctx: Ctx, email: string, role: RoleName): Promise<Invitation> =>
-    this.invitations.create(ctx, email, role);
+  createInvitation = (
+    ctx: Ctx,
+    email: string,
+    role: RoleName,
+    delivery: InvitationDelivery = 'email',
+  ): Promise<CreatedInvitation> => this.invitations.create(ctx, email, role, delivery);
   listInvitations = (ctx: Ctx, page: { offset: number; limit: number }): Promise<Page<Invitation>> =>
     this.invitations.list(ctx, page);
   revokeInvitation = (ctx: Ctx, id: string): Promise<void> => this.invitations.revoke(ctx, id);

@@ -47,7 +47,7 @@ export const DASHBOARD_CSP = [
 ].join('; ');
 
 /** The API routes the dashboard may reach through its backend. */
-const PROXIED = /^\/(users|audit|password\/reset-request)(\/|$)/;
+const PROXIED = /^\/(users|audit|stats|password\/reset-request)(\/|$)/;
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const BASE_TOKEN = '/__USHER_BASE__/';
 /** How long a refresh's result is handed to requests that were on their way with the same cookies. */
