@@ -5,6 +5,7 @@ import {
   roleFromProto,
   roleToProto,
   type AuthServiceClient,
+  type CallerCredentials,
   type ClientInfo,
   type Jwks__Output,
   type Principal__Output,
@@ -20,6 +21,12 @@ export interface AuthClientOptions {
   timeoutMs?: number;
   /** PEM file paths: client cert + key for mTLS, CA to verify the server. Empty means plaintext. */
   tls?: { cert?: string; key?: string; ca?: string };
+  /**
+   * This service's name and secret as a caller of auth, sent as call metadata (development and
+   * tests, without mTLS; e.g. USHER_USERS_AUTH_CLIENT_ID/_SECRET). With mTLS the client certificate
+   * is the identity and this may be left out.
+   */
+  caller?: CallerCredentials;
 }
 
 /** The caller behind a verified access token or API key. */
@@ -217,9 +224,12 @@ const toApiKey = (k: ApiKeyMessage): ApiKey => ({
 /** Typed AuthService client: every call has a deadline and fails with an AuthClientError. */
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const timeoutMs = options.timeoutMs ?? 1000;
-  const raw: AuthServiceClient = newAuthServiceClient(options.url, channelCredentials(options.tls), {
-    'grpc.keepalive_time_ms': 30_000,
-  });
+  const raw: AuthServiceClient = newAuthServiceClient(
+    options.url,
+    channelCredentials(options.tls),
+    { 'grpc.keepalive_time_ms': 30_000 },
+    options.caller,
+  );
 
   function call<Req, Res>(method: keyof AuthServiceClient, request: Req): Promise<Res> {
     return new Promise((resolve, reject) => {

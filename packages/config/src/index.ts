@@ -4,3 +4,13 @@ export { type DatabaseConfig } from './database';
 export { UsersEnv, loadUsersConfig, type UsersConfig, type EmailConfig, type TlsFiles } from './users';
 export { AuthEnv, loadAuthConfig, type AuthConfig } from './auth';
 export { loadOAuthProviders, type OAuthConfig, type OAuthProviderConfig } from './oauth';
+export {
+  PERMISSION_SETS,
+  parseAuthClients,
+  parseClientSecrets,
+  generateClientSecret,
+  hashClientSecret,
+  formatAuthClients,
+  type PermissionSet,
+  type AuthClients,
+} from './auth-clients';

@@ -7,3 +7,4 @@ export {
   type EmbeddedPostgres,
 } from './postgres';
 export { startStack, type RunningStack, type StackOptions } from './stack';
+export { newCaller, callerEnv, devCallerEnv, type CallerIdentity } from './callers';

@@ -2,6 +2,7 @@ import net from 'net';
 import path from 'path';
 import { spawn, type ChildProcess } from 'child_process';
 import { loadAuthConfig, loadUsersConfig, type Env } from '@usher/config';
+import { devCallerEnv } from './callers';
 import { canConnect, ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from './postgres';
 
 export interface StackOptions {
@@ -79,6 +80,12 @@ const dbVars = (prefix: string, url: URL, name: string): Env => ({
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const { root, say } = options;
   const env: Env = { ...options.env };
+  const generated = devCallerEnv(env);
+  Object.assign(env, generated);
+  if (generated.USHER_AUTH_CLIENTS)
+    say(
+      `auth callers: generated a secret for the users service for this run (set USHER_AUTH_CLIENTS and USHER_AUTH_CLIENT_SECRETS to choose your own)`,
+    );
   const usersConfig = loadUsersConfig(env);
   const authConfig = loadAuthConfig(env);
 

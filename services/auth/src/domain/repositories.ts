@@ -160,8 +160,28 @@ export interface RevocationRepository {
   ): Promise<RevocationEntry[]>;
   /** Revokes one live (unrevoked, unexpired) key of `ownerId`; `found` false when there is none. */
   revokeApiKey(id: string, ownerId: string, reason: string, at: Date): Promise<RevokeSessionResult>;
-  /** Revocations recorded at or after `since`, plus the highest seq overall. */
-  recent(since: Date): Promise<{ entries: RevocationEntry[]; lastSeq: number }>;
-  /** Revocations with seq above `afterSeq` or among `seqs` (gaps still expected), in seq order. */
-  after(afterSeq: number, seqs: number[], limit: number): Promise<RevocationEntry[]>;
+  /**
+   * Revocations recorded at or after `since`, and the cursor to poll from: every revocation that
+   * can still commit lies beyond it.
+   */
+  recent(since: Date): Promise<RevocationPage>;
+  /**
+   * Revocations beyond `cursor` whose transactions have ended (none can commit behind the returned
+   * cursor), in cursor order, at most `limit`. Never skips one, however late it commits.
+   */
+  after(cursor: RevocationCursor, limit: number): Promise<RevocationPage>;
+}
+
+/**
+ * A position in the revocation log: the writing transaction's id (xid8, as a decimal string) and
+ * the row's seq. Opaque outside the repository.
+ */
+export interface RevocationCursor {
+  txid: string;
+  seq: number;
+}
+
+export interface RevocationPage {
+  entries: RevocationEntry[];
+  cursor: RevocationCursor;
 }
