@@ -161,13 +161,15 @@ export interface RevocationRepository {
   /** Revokes one live (unrevoked, unexpired) key of `ownerId`; `found` false when there is none. */
   revokeApiKey(id: string, ownerId: string, reason: string, at: Date): Promise<RevokeSessionResult>;
   /**
-   * Revocations recorded at or after `since`, and the cursor to poll from: every revocation that
-   * can still commit lies beyond it.
+   * Revocations recorded at or after `since`, and the horizon: every transaction below it has
+   * ended, so a poll may start there.
    */
   recent(since: Date): Promise<RevocationPage>;
   /**
-   * Revocations beyond `cursor` whose transactions have ended (none can commit behind the returned
-   * cursor), in cursor order, at most `limit`. Never skips one, however late it commits.
+   * Every revocation visible now beyond `cursor`, in cursor order, at most `limit`, with the
+   * position of the last one and the current horizon. Rows of transactions at or above the horizon
+   * may still be joined by rows that commit later with a lower position, so the caller may move
+   * its lasting cursor only up to the horizon.
    */
   after(cursor: RevocationCursor, limit: number): Promise<RevocationPage>;
 }
@@ -183,5 +185,8 @@ export interface RevocationCursor {
 
 export interface RevocationPage {
   entries: RevocationEntry[];
-  cursor: RevocationCursor;
+  /** Position of the last entry, when there is one. */
+  last?: RevocationCursor;
+  /** The snapshot's xmin: every transaction with a lower id has committed or rolled back. */
+  horizon: string;
 }

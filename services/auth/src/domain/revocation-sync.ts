@@ -42,9 +42,9 @@ export class RevocationSync {
 
   async load(): Promise<void> {
     const started = this.now();
-    const { entries, cursor } = await this.repo.recent(new Date(started - this.options.windowMs));
+    const { entries, horizon } = await this.repo.recent(new Date(started - this.options.windowMs));
     this.cache.apply(entries);
-    this.cursor = cursor;
+    this.cursor = { txid: horizon, seq: 0 };
     this.lastSuccess = started;
   }
 
@@ -68,12 +68,21 @@ export class RevocationSync {
   async poll(): Promise<void> {
     // what the database shows is current as of the moment the query started, not when it answered
     const started = this.now();
+    // Read everything visible beyond the cursor (a revocation counts as soon as it commits), but
+    // keep the cursor at the first page's horizon: a transaction still running there may commit a
+    // row behind what was read, and the next poll reads from the cursor again. Nothing is skipped,
+    // however late it commits; rows are re-read (idempotently) while a transaction stays open.
+    let position = this.cursor;
+    let horizon: string | undefined;
     for (;;) {
-      const page = await this.repo.after(this.cursor, PAGE);
+      const page = await this.repo.after(position, PAGE);
+      horizon ??= page.horizon;
       this.cache.apply(page.entries);
-      this.cursor = page.cursor;
-      if (page.entries.length < PAGE) break;
+      if (page.entries.length < PAGE || !page.last) break;
+      position = page.last;
     }
+    if (horizon !== undefined && BigInt(horizon) > BigInt(this.cursor.txid))
+      this.cursor = { txid: horizon, seq: 0 };
     this.lastSuccess = Math.max(this.lastSuccess, started);
     if (this.now() - this.lastPrune > 10_000) {
       this.cache.prune();

@@ -5,6 +5,8 @@ import { identify, printable, type CallerPolicy } from './callers';
 
 export const AUTH_SERVICE_PREFIX = '/usher.auth.v1.AuthService/';
 const HEALTH_PREFIX = '/grpc.health.v1.Health/';
+export const CALLER_UNAUTHENTICATED = 'caller_unauthenticated';
+export const CALLER_FORBIDDEN = 'caller_forbidden';
 
 /**
  * Every call but grpc.health.v1 must come from a named caller (UNAUTHENTICATED otherwise) whose
@@ -41,7 +43,13 @@ export function callerInterceptor(
         method: printable(method),
         caller: known ? caller : 'unknown',
       });
-      call.sendStatus({ code, details });
+      // the reason tells the caller's client this refusal is about the caller, not a token it checked
+      const metadata = new grpc.Metadata();
+      metadata.set(
+        'usher-reason',
+        code === grpc.status.UNAUTHENTICATED ? CALLER_UNAUTHENTICATED : CALLER_FORBIDDEN,
+      );
+      call.sendStatus({ code, details, metadata });
     };
 
     let refusedCall = false;

@@ -57,10 +57,10 @@ describe('RevocationLag', () => {
     const lag = new RevocationLag(registry, cache);
     const visible: RevocationEntry[] = [];
     const repo = {
-      recent: async () => ({ entries: [], cursor: { txid: '0', seq: 0 } }),
+      recent: async () => ({ entries: [], horizon: '0' }),
       after: async (cursor: { seq: number }) => ({
         entries: visible.filter((e) => e.seq > cursor.seq),
-        cursor: { txid: '1', seq: Math.max(cursor.seq, ...visible.map((e) => e.seq)) },
+        horizon: '1',
       }),
     } as unknown as RevocationRepository;
     const sync = new RevocationSync(lag.polled(repo), cache, {

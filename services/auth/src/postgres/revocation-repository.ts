@@ -133,22 +133,18 @@ export class PostgresRevocationRepository implements RevocationRepository {
        ORDER BY r.seq`,
       [since],
     )) as PolledRow[];
-    return {
-      entries: rows.filter(isRow).map(toEntry),
-      cursor: { txid: rows[0]?.xmin ?? '0', seq: 0 },
-    };
+    return { entries: rows.filter(isRow).map(toEntry), horizon: rows[0]?.xmin ?? '0' };
   }
 
   async after(cursor: RevocationCursor, limit: number): Promise<RevocationPage> {
-    // Only rows of transactions older than the oldest one still running (xmin): all of those have
-    // ended, so nothing can commit behind the cursor this returns. A row of a transaction still
-    // running is read by a later poll, however late it commits.
+    // Everything visible beyond the cursor, so a revocation counts as soon as it commits; plus the
+    // snapshot's xmin, below which no transaction can still commit (see RevocationSync).
     const rows = (await this.ds.query(
-      `WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
-       SELECT s.xmin::text AS xmin, r.txid::text AS txid, r.seq, r.kind, r.subject, r.at
+      `WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin)
+       SELECT s.xmin, r.txid::text AS txid, r.seq, r.kind, r.subject, r.at
        FROM s LEFT JOIN LATERAL (
          SELECT * FROM auth.revocations r
-         WHERE (r.txid, r.seq) > ($1::xid8, $2::bigint) AND r.txid < s.xmin
+         WHERE (r.txid, r.seq) > ($1::xid8, $2::bigint)
          ORDER BY r.txid, r.seq
          LIMIT $3
        ) r ON true`,
@@ -156,11 +152,11 @@ export class PostgresRevocationRepository implements RevocationRepository {
     )) as PolledRow[];
     const entries = rows.filter(isRow);
     const last = entries[entries.length - 1];
-    const next: RevocationCursor =
-      entries.length >= limit && last
-        ? { txid: last.txid!, seq: Number(last.seq) }
-        : { txid: rows[0]?.xmin ?? cursor.txid, seq: 0 };
-    return { entries: entries.map(toEntry), cursor: laterOf(cursor, next) };
+    return {
+      entries: entries.map(toEntry),
+      last: last ? { txid: last.txid!, seq: Number(last.seq) } : undefined,
+      horizon: rows[0]?.xmin ?? cursor.txid,
+    };
   }
 }
 
@@ -174,11 +170,3 @@ interface PolledRow {
 }
 
 const isRow = (r: PolledRow): r is PolledRow & RawRevocation => r.seq !== null;
-
-/** xmin never moves backwards, but a cursor must not either, whatever the database says. */
-function laterOf(a: RevocationCursor, b: RevocationCursor): RevocationCursor {
-  const ax = BigInt(a.txid);
-  const bx = BigInt(b.txid);
-  if (ax !== bx) return ax > bx ? a : b;
-  return a.seq >= b.seq ? a : b;
-}
