@@ -26,8 +26,8 @@ export function testConfig(dbUrl: string, overrides: Partial<AuthConfig> = {}): 
   const base = loadAuthConfig({ USHER_DB_URL: dbUrl, USHER_AUTH_ES_URL: '', ...testCallerEnv() });
   return {
     ...base,
-    // without NATS freshness rests on the poll alone; a loaded CI machine must not flap into
-    // UNAVAILABLE in tests about something else (the fail-closed tests set their own bound)
+    // when NATS is off or down, freshness rests on the poll alone; a loaded CI machine must not flap
+    // into UNAVAILABLE in tests about something else (the fail-closed tests set their own bound)
     revocationStalenessMs: 30_000,
     grpc: { ...base.grpc, host: '127.0.0.1', port: 0 },
     http: { host: '127.0.0.1', port: 0 },
