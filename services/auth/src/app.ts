@@ -170,7 +170,7 @@ export async function startAuthService(
     );
 
     const info = { ...buildInfo(), instanceId };
-    const httpServer = createHttpServer(info, registry);
+    const httpServer = createHttpServer(info, registry, () => grpcServer.isServing());
     const httpPort = await listen(httpServer, config.http.host, config.http.port);
     cleanups.push(() => closeHttp(httpServer));
 

@@ -123,6 +123,7 @@ describe('without NATS, a replica whose poll is stale fails closed', () => {
       5_000,
     );
     expect(await healthCheck(a.handle.grpcPort, '')).toBe('NOT_SERVING');
+    expect((await fetch(`http://127.0.0.1:${a.handle.httpPort}/ready`)).status).toBe(503);
     expect(await metric(a, 'usher_auth_revocation_fresh')).toBe(0);
     expect(await metric(a, 'usher_auth_revocation_staleness_seconds')).toBeGreaterThan(1);
     expect(a.lines.some((l) => /revocations stale/.test(String(l.msg)))).toBe(true);
@@ -135,6 +136,7 @@ describe('without NATS, a replica whose poll is stale fails closed', () => {
     );
     await expect(a.rpc.authenticate(pair.access_token)).resolves.toBeDefined();
     expect(await metric(a, 'usher_auth_revocation_fresh')).toBe(1);
+    expect((await fetch(`http://127.0.0.1:${a.handle.httpPort}/ready`)).status).toBe(200);
   }, 60_000);
 });
 

@@ -145,7 +145,10 @@ type Obj = any;
       USHER_AUTH_GRPC_PORT: '8181',
       USHER_AUTH_HTTP_HOST: '0.0.0.0',
       USHER_AUTH_ES_URL: 'nats://nats:4222',
+      // issue 15: users is the one named caller, an issuer, proving its name with its own secret
+      USHER_AUTH_CLIENTS: 'users=issuer',
     });
+    expect(users.USHER_USERS_AUTH_CLIENT_ID).toBe('users');
   });
 
   it("passes every one of the services' variables, with values the services accept", () => {
@@ -182,6 +185,8 @@ type Obj = any;
       expect(bare.auth.environment.USHER_AUTH_DB_PASS).toBe('');
       expect(bare.users.environment.USHER_USERS_ADMIN_PASSWORD).toBe('');
       expect(bare.users.environment.USHER_EMAIL_PASSWORD).toBe('');
+      expect(bare.users.environment.USHER_USERS_AUTH_CLIENT_SECRET).toBe('');
+      expect(bare.auth.environment.USHER_AUTH_CLIENT_SECRETS).toBe('');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

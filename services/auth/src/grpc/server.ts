@@ -132,6 +132,8 @@ export interface GrpcServer {
   health: HealthImplementation;
   /** NOT_SERVING for every name: load balancers stop sending before the drain. */
   setServing(serving: boolean): void;
+  /** What the health service says now. */
+  isServing(): boolean;
 }
 
 export function createGrpcServer(
@@ -149,10 +151,12 @@ export function createGrpcServer(
   server.addService(authServiceDefinition(), authHandlers(svc, logger, registry));
   const health = new HealthImplementation({ '': 'SERVING', [AUTH_SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
+  let current = true;
   const setServing = (serving: boolean) => {
+    current = serving;
     for (const name of ['', AUTH_SERVICE_NAME]) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
   };
-  return { server, health, setServing };
+  return { server, health, setServing, isServing: () => current };
 }
 
 export function bindGrpc(
