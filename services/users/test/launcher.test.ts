@@ -68,5 +68,6 @@ describe('one-command start (packages/devstack)', () => {
       expect(code).toBe(0);
     }
     expect(output).toContain('stopping');
-  });
+    // the waits above allow 90 s: the embedded PostgreSQL alone can take 30 s on a loaded machine
+  }, 150_000);
 });
