@@ -14,3 +14,4 @@ export {
   type PermissionSet,
   type AuthClients,
 } from './auth-clients';
+export { magistralaName, withMagistralaFallbacks } from './magistrala';
