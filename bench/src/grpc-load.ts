@@ -2,6 +2,7 @@ import { performance } from 'perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { newAuthServiceClient, type AuthServiceClient } from '@usher/contracts';
 import { percentile } from './stats';
+import { benchCaller } from './callers';
 
 export interface GrpcLoadResult {
   /** Successful calls per second. */
@@ -20,7 +21,7 @@ export interface GrpcLoadResult {
 export function authClient(address: string): AuthServiceClient {
   if (!/^(127\.0\.0\.1|localhost):\d+$/.test(address))
     throw new Error(`refusing to load ${address}: loopback only`);
-  return newAuthServiceClient(address, grpc.credentials.createInsecure());
+  return newAuthServiceClient(address, grpc.credentials.createInsecure(), {}, benchCaller());
 }
 
 /**

@@ -4,6 +4,7 @@ import path from 'path';
 import { dropDatabase, ensureDatabase, ensurePostgres } from '@usher/devstack';
 import { freePort } from '@usher/testkit';
 import { rssMb, spawnNode, waitIdle, waitListening, type Proc } from './procs';
+import { benchCallerEnv } from './callers';
 
 const ROOT = path.join(__dirname, '..', '..');
 export const AUTH_MAIN = path.join(ROOT, 'services', 'auth', 'dist', 'main.js');
@@ -121,6 +122,7 @@ export class BenchStack {
           USHER_BCRYPT_COST: String(settings.bcryptCost),
           USHER_USERS_ADMIN_PASSWORD: ownerPassword,
           USHER_USERS_INSTANCE_ID: 'bench-users',
+          ...benchCallerEnv(),
         },
         { profile: true },
       );
@@ -197,6 +199,10 @@ async function startAuth(
       USHER_AUTH_HTTP_PORT: String(httpPort),
       USHER_AUTH_ES_URL: settings.natsUrl,
       USHER_AUTH_INSTANCE_ID: `bench-${name}`,
+      ...benchCallerEnv(),
+      // auth reads NODE_ENV only to demand mTLS; the bench runs it plaintext on loopback, callers
+      // named by their secrets (the permission check runs on every call all the same)
+      NODE_ENV: 'development',
     },
     { profile: true },
   );

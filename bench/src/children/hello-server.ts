@@ -16,9 +16,10 @@ app.get('/hello', (_req, res) => {
   res.json({ hello: 'world' });
 });
 
-const { FLOOR_AUTH, FLOOR_DB_URL } = process.env;
+const { FLOOR_AUTH, FLOOR_DB_URL, FLOOR_AUTH_CLIENT_ID, FLOOR_AUTH_CLIENT_SECRET } = process.env;
 if (FLOOR_AUTH && FLOOR_DB_URL) {
-  const auth = newAuthServiceClient(FLOOR_AUTH, grpc.credentials.createInsecure());
+  const caller = { id: FLOOR_AUTH_CLIENT_ID ?? '', secret: FLOOR_AUTH_CLIENT_SECRET ?? '' };
+  const auth = newAuthServiceClient(FLOOR_AUTH, grpc.credentials.createInsecure(), {}, caller);
   const pool = new Pool({ connectionString: FLOOR_DB_URL, max: 10 });
   const columns =
     'id, first_name, last_name, email, username, role, status, tags, metadata, picture, created_at';

@@ -5,6 +5,7 @@ import { describeLoad, httpLoad, mergeHttp, type HttpLoadOptions, type HttpLoadR
 import { spawnNode, waitListening } from '../procs';
 import { met, type Row } from '../report';
 import { CHILDREN } from '../stack';
+import { benchCaller } from '../callers';
 import { fmtRatio, ratio, rotate } from '../stats';
 
 const CONCURRENCY = 32;
@@ -27,6 +28,8 @@ export async function profile(ctx: BenchContext): Promise<Row[]> {
       UV_THREADPOOL_SIZE: String(ctx.settings.threadPool),
       FLOOR_AUTH: stack.auth.address,
       FLOOR_DB_URL: stack.dbUrl,
+      FLOOR_AUTH_CLIENT_ID: benchCaller().id,
+      FLOOR_AUTH_CLIENT_SECRET: benchCaller().secret,
     },
     { args: [String(port)], profile: true },
   );

@@ -21,12 +21,12 @@ const apiKey = {
 type Handler = (request: Record<string, unknown>) => { reply?: object; error?: Partial<grpc.StatusObject> };
 
 async function startFake(handlers: Record<string, Handler>) {
-  const requests: { method: string; request: Record<string, unknown> }[] = [];
+  const requests: { method: string; request: Record<string, unknown>; metadata: grpc.Metadata }[] = [];
   const server = new grpc.Server();
   const impl: Record<string, grpc.handleUnaryCall<Record<string, unknown>, object>> = {};
   for (const [method, handle] of Object.entries(handlers)) {
     impl[method] = (call, cb) => {
-      requests.push({ method, request: call.request });
+      requests.push({ method, request: call.request, metadata: call.metadata });
       const { reply, error } = handle(call.request);
       if (error) cb(error as grpc.ServiceError);
       else cb(null, reply ?? {});
@@ -182,5 +182,54 @@ describe('auth client calls', () => {
     });
     await client.revokeUserSessions(USER);
     expect(lastRequest('RevokeUserSessions')).toMatchObject({ include_api_keys: false });
+  });
+});
+
+describe('auth client as a named caller (issue 15)', () => {
+  it('sends its client id and secret as metadata on every call, and maps a caller refusal to unavailable', async () => {
+    const refusal = new grpc.Metadata();
+    refusal.set('usher-reason', 'caller_forbidden');
+    const fake = await startFake({
+      GetJwks: () => ({ reply: { keys: [] } }),
+      RotateSigningKey: () => ({
+        error: {
+          code: grpc.status.PERMISSION_DENIED,
+          details: 'caller users may not call RotateSigningKey',
+          metadata: refusal,
+        },
+      }),
+      Authenticate: () => ({ error: { code: grpc.status.UNAUTHENTICATED, details: 'invalid token' } }),
+    });
+    const client = createAuthClient({
+      url: `127.0.0.1:${fake.port}`,
+      timeoutMs: 2000,
+      caller: { id: 'users', secret: 's3cret-value' },
+    });
+    try {
+      await client.getJwks();
+      const md = fake.requests.at(-1)!.metadata;
+      expect(md.get('usher-client-id')).toEqual(['users']);
+      expect(md.get('usher-client-secret')).toEqual(['s3cret-value']);
+
+      const refused = await client.rotateSigningKey().then(
+        () => undefined,
+        (e: unknown) => e as AuthClientError,
+      );
+      expect(refused).toBeInstanceOf(AuthClientError);
+      expect(refused).toMatchObject({
+        kind: 'unavailable',
+        callerRefused: true,
+        code: grpc.status.PERMISSION_DENIED,
+      });
+      expect(refused!.message).toMatch(/refused this service as a caller/);
+      expect(refused!.message).not.toContain('s3cret-value');
+
+      // a refused token stays a 401 matter
+      const bad = await client.authenticate('x').catch((e: unknown) => e as AuthClientError);
+      expect(bad).toMatchObject({ kind: 'unauthenticated', callerRefused: false });
+    } finally {
+      client.close();
+      fake.stop();
+    }
   });
 });

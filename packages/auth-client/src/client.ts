@@ -5,6 +5,7 @@ import {
   roleFromProto,
   roleToProto,
   type AuthServiceClient,
+  type CallerCredentials,
   type ClientInfo,
   type Jwks__Output,
   type Principal__Output,
@@ -20,6 +21,12 @@ export interface AuthClientOptions {
   timeoutMs?: number;
   /** PEM file paths: client cert + key for mTLS, CA to verify the server. Empty means plaintext. */
   tls?: { cert?: string; key?: string; ca?: string };
+  /**
+   * This service's name and secret as a caller of auth, sent as call metadata (development and
+   * tests, without mTLS; e.g. USHER_USERS_AUTH_CLIENT_ID/_SECRET). With mTLS the client certificate
+   * is the identity and this may be left out.
+   */
+  caller?: CallerCredentials;
 }
 
 /** The caller behind a verified access token or API key. */
@@ -60,9 +67,18 @@ export interface AuthErrorDetail {
   sessionId?: string;
 }
 
+/** usher-reason values of a call refused because of the calling service itself (issue 15). */
+const CALLER_REFUSALS = new Set(['caller_unauthenticated', 'caller_forbidden']);
+
 /** A failed auth call, classified so each transport maps it once. */
 export class AuthClientError extends Error {
   readonly kind: AuthErrorKind;
+  /**
+   * True when auth refused this service as a caller (unknown identity, wrong secret, method outside
+   * its permission sets): a deployment problem, never the end user's fault, so `kind` is
+   * 'unavailable' (a 503) and not 'unauthenticated' (a 401 for the user's token).
+   */
+  readonly callerRefused: boolean;
   readonly reason?: string;
   readonly userId?: string;
   readonly sessionId?: string;
@@ -73,8 +89,9 @@ export class AuthClientError extends Error {
   ) {
     super(message);
     this.name = 'AuthClientError';
-    this.kind = KIND_OF[code] ?? 'internal';
-    if (detail.reason) this.reason = detail.reason;
+    this.callerRefused = !!detail.reason && CALLER_REFUSALS.has(detail.reason);
+    this.kind = this.callerRefused ? 'unavailable' : (KIND_OF[code] ?? 'internal');
+    if (detail.reason && !this.callerRefused) this.reason = detail.reason;
     if (detail.userId) this.userId = detail.userId;
     if (detail.sessionId) this.sessionId = detail.sessionId;
   }
@@ -217,9 +234,12 @@ const toApiKey = (k: ApiKeyMessage): ApiKey => ({
 /** Typed AuthService client: every call has a deadline and fails with an AuthClientError. */
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const timeoutMs = options.timeoutMs ?? 1000;
-  const raw: AuthServiceClient = newAuthServiceClient(options.url, channelCredentials(options.tls), {
-    'grpc.keepalive_time_ms': 30_000,
-  });
+  const raw: AuthServiceClient = newAuthServiceClient(
+    options.url,
+    channelCredentials(options.tls),
+    { 'grpc.keepalive_time_ms': 30_000 },
+    options.caller,
+  );
 
   function call<Req, Res>(method: keyof AuthServiceClient, request: Req): Promise<Res> {
     return new Promise((resolve, reject) => {
@@ -232,10 +252,13 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         if (err) {
           const unavailable =
             err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.DEADLINE_EXCEEDED;
+          const why = detailOf(err.metadata);
           const detail = unavailable
             ? `auth service unavailable at ${options.url}: ${err.details}`
-            : err.details;
-          reject(new AuthClientError(err.code, detail || err.message, detailOf(err.metadata)));
+            : why.reason && CALLER_REFUSALS.has(why.reason)
+              ? `auth service at ${options.url} refused this service as a caller (${err.details}): check its client certificate or client id and secret`
+              : err.details;
+          reject(new AuthClientError(err.code, detail || err.message, why));
         } else resolve(res as Res);
       });
     });

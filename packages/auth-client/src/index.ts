@@ -14,4 +14,5 @@ export {
   type CreateApiKeyInput,
   type RevokeUserSessionsOptions,
 } from './client';
+export { type CallerCredentials } from '@usher/contracts';
 export { requireAuth, optionalAuth, bearerToken, sendAuthError, type RequireAuthOptions } from './middleware';

@@ -2,7 +2,14 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { spawn, type ChildProcess } from 'child_process';
-import { createTestDatabase, freePort, testNatsUrl, waitForPort, type TestDatabase } from '@usher/testkit';
+import {
+  createTestDatabase,
+  freePort,
+  testCallerEnv,
+  testNatsUrl,
+  waitForPort,
+  type TestDatabase,
+} from '@usher/testkit';
 
 const ROOT = path.join(__dirname, '../../..');
 const AUTH_MAIN = path.join(ROOT, 'services/auth/dist/main.js');
@@ -49,6 +56,7 @@ export async function startStack(usersEnv: Record<string, string> = {}): Promise
       USHER_AUTH_HTTP_PORT: String(await freePort()),
       USHER_AUTH_ES_URL: testNatsUrl(),
       USHER_AUTH_LOG_LEVEL: 'warn',
+      ...testCallerEnv(),
     },
     grpcPort,
   );
@@ -68,6 +76,7 @@ export async function startStack(usersEnv: Record<string, string> = {}): Promise
       USHER_USERS_ADMIN_PASSWORD: OWNER.password,
       USHER_USERS_ES_URL: testNatsUrl(),
       USHER_EMAIL_DEV_DIR: mailDir,
+      ...testCallerEnv(),
       ...usersEnv,
     },
     httpPort,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { duration, logLevel, port, ratio, str, url } from './fields';
+import { duration, logLevel, port, positiveDuration, ratio, str, url } from './fields';
 import { databaseConfig, databaseFields, type DatabaseConfig } from './database';
 import { ConfigError, parseEnv, type Env } from './load';
 import { parseKek } from './secret-box';
 import type { TlsFiles } from './users';
+import { parseAuthClients, parseClientSecrets, type AuthClients } from './auth-clients';
 
 const kek = () =>
   z
@@ -40,6 +41,10 @@ export const AuthEnv = z.object({
   USHER_AUTH_SESSION_IDLE_TIMEOUT: duration('24h'),
   USHER_AUTH_KEY_ROTATION_INTERVAL: duration('720h'),
   USHER_AUTH_REVOCATION_POLL_INTERVAL: duration('500ms'),
+  // Past this without NATS and without a successful poll, checks answer UNAVAILABLE (fail closed).
+  USHER_AUTH_REVOCATION_STALENESS_BOUND: positiveDuration('1s'),
+  USHER_AUTH_CLIENTS: str(),
+  USHER_AUTH_CLIENT_SECRETS: str(),
   USHER_AUTH_ES_URL: url(['nats', 'tls']).default('nats://localhost:4222'),
   USHER_JAEGER_URL: url(['http', 'https']).default(''),
   USHER_JAEGER_TRACE_RATIO: ratio(1),
@@ -65,6 +70,13 @@ export interface AuthConfig {
   sessionIdleMs: number;
   keyRotationMs: number;
   revocationPollMs: number;
+  /** Without NATS, a replica whose last good poll is older than this fails closed. */
+  revocationStalenessMs: number;
+  /** Named callers and their permission sets (USHER_AUTH_CLIENTS). */
+  clients: AuthClients;
+  /** Client name -> sha256:<hex> of its secret (USHER_AUTH_CLIENT_SECRETS). */
+  clientSecrets: ReadonlyMap<string, string>;
+  production: boolean;
   natsUrl: string;
   jaeger: { url: string; ratio: number };
   instanceId: string;
@@ -87,6 +99,18 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
           : 'required when USHER_AUTH_KEY_ENCRYPTION_KEY_PREVIOUS is set',
       },
     ]);
+  if (
+    production &&
+    !(e.USHER_AUTH_GRPC_SERVER_CERT && e.USHER_AUTH_GRPC_SERVER_KEY && e.USHER_AUTH_GRPC_CLIENT_CA_CERTS)
+  )
+    throw new ConfigError([
+      {
+        variable: 'NODE_ENV',
+        reason:
+          'production needs mTLS: set USHER_AUTH_GRPC_SERVER_CERT, USHER_AUTH_GRPC_SERVER_KEY and USHER_AUTH_GRPC_CLIENT_CA_CERTS',
+      },
+    ]);
+  const clients = parseAuthClients(e.USHER_AUTH_CLIENTS);
   return {
     logLevel: e.USHER_AUTH_LOG_LEVEL,
     grpc: {
@@ -111,6 +135,10 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     sessionIdleMs: e.USHER_AUTH_SESSION_IDLE_TIMEOUT,
     keyRotationMs: e.USHER_AUTH_KEY_ROTATION_INTERVAL,
     revocationPollMs: e.USHER_AUTH_REVOCATION_POLL_INTERVAL,
+    revocationStalenessMs: e.USHER_AUTH_REVOCATION_STALENESS_BOUND,
+    clients,
+    clientSecrets: parseClientSecrets(e.USHER_AUTH_CLIENT_SECRETS, clients),
+    production,
     natsUrl: e.USHER_AUTH_ES_URL,
     jaeger: { url: e.USHER_JAEGER_URL, ratio: e.USHER_JAEGER_TRACE_RATIO },
     instanceId: e.USHER_AUTH_INSTANCE_ID,

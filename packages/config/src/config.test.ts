@@ -1,4 +1,12 @@
-import { ConfigError, formatDuration, loadAuthConfig, loadUsersConfig, parseDuration } from './index';
+import {
+  ConfigError,
+  formatDuration,
+  generateClientSecret,
+  hashClientSecret,
+  loadAuthConfig,
+  loadUsersConfig,
+  parseDuration,
+} from './index';
 
 describe('durations', () => {
   it('parses the seed forms to milliseconds', () => {
@@ -126,6 +134,64 @@ describe('auth config', () => {
   });
   it('rejects a bad NATS url', () => {
     expect(() => loadAuthConfig({ USHER_AUTH_ES_URL: 'http://x' })).toThrow(/USHER_AUTH_ES_URL/);
+  });
+  it('reads named callers with their permission sets and secret hashes, never echoing a bad value', () => {
+    const secret = generateClientSecret();
+    const c = loadAuthConfig({
+      USHER_AUTH_CLIENTS: 'users=issuer, billing=verifier,ci=issuer+admin',
+      USHER_AUTH_CLIENT_SECRETS: `users=${hashClientSecret(secret)}`,
+    });
+    expect([...c.clients]).toEqual([
+      ['users', ['issuer']],
+      ['billing', ['verifier']],
+      ['ci', ['issuer', 'admin']],
+    ]);
+    expect(c.clientSecrets.get('users')).toBe(hashClientSecret(secret));
+    expect(c.revocationStalenessMs).toBe(1000);
+    expect(() => loadAuthConfig({ USHER_AUTH_CLIENTS: 'users=owner' })).toThrow(
+      /unknown permission set "owner"/,
+    );
+    expect(() => loadAuthConfig({ USHER_AUTH_CLIENTS: 'users=issuer,users=admin' })).toThrow(/listed twice/);
+    let message = '';
+    try {
+      loadAuthConfig({ USHER_AUTH_CLIENTS: 'users=issuer', USHER_AUTH_CLIENT_SECRETS: `users=${secret}` });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/USHER_AUTH_CLIENT_SECRETS: users: expected sha256/);
+    expect(message).not.toContain(secret);
+    expect(() =>
+      loadAuthConfig({
+        USHER_AUTH_CLIENTS: 'users=issuer',
+        USHER_AUTH_CLIENT_SECRETS: `ops=${hashClientSecret('x')}`,
+      }),
+    ).toThrow(/ops is not in USHER_AUTH_CLIENTS/);
+  });
+  it('refuses production without TLS and a client CA, in one line', () => {
+    expect(() => loadAuthConfig({ NODE_ENV: 'production' })).toThrow(
+      /NODE_ENV: production needs mTLS: set USHER_AUTH_GRPC_SERVER_CERT, USHER_AUTH_GRPC_SERVER_KEY and USHER_AUTH_GRPC_CLIENT_CA_CERTS/,
+    );
+    expect(() =>
+      loadAuthConfig({
+        NODE_ENV: 'production',
+        USHER_AUTH_GRPC_SERVER_CERT: 'a.crt',
+        USHER_AUTH_GRPC_SERVER_KEY: 'a.key',
+      }),
+    ).toThrow(/production needs mTLS/);
+    const c = loadAuthConfig({
+      NODE_ENV: 'production',
+      USHER_AUTH_GRPC_SERVER_CERT: 'a.crt',
+      USHER_AUTH_GRPC_SERVER_KEY: 'a.key',
+      USHER_AUTH_GRPC_CLIENT_CA_CERTS: 'ca.crt',
+    });
+    expect(c.production).toBe(true);
+  });
+  it('reads the users service identity as a caller of auth', () => {
+    expect(loadUsersConfig({}).authGrpc).toMatchObject({ clientId: 'users', clientSecret: '' });
+    expect(
+      loadUsersConfig({ USHER_USERS_AUTH_CLIENT_ID: 'users-2', USHER_USERS_AUTH_CLIENT_SECRET: 's3cret' })
+        .authGrpc,
+    ).toMatchObject({ clientId: 'users-2', clientSecret: 's3cret' });
   });
 });
 

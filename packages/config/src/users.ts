@@ -45,6 +45,9 @@ export const UsersEnv = z.object({
   USHER_AUTH_GRPC_CLIENT_CERT: str(),
   USHER_AUTH_GRPC_CLIENT_KEY: str(),
   USHER_AUTH_GRPC_SERVER_CA_CERTS: str(),
+  // This service's name and secret as a caller of auth (without mTLS; issue 15)
+  USHER_USERS_AUTH_CLIENT_ID: str('users'),
+  USHER_USERS_AUTH_CLIENT_SECRET: str(),
   ...databaseFields('USHER_USERS', 'users'),
   USHER_EMAIL_HOST: str('localhost'),
   USHER_EMAIL_PORT: port(25),
@@ -107,7 +110,7 @@ export interface UsersConfig {
   requireAuthentication: boolean;
   production: boolean;
   http: { host: string; port: number; tls: TlsFiles & { clientCa: string } };
-  authGrpc: { url: string; timeoutMs: number; tls: TlsFiles };
+  authGrpc: { url: string; timeoutMs: number; tls: TlsFiles; clientId: string; clientSecret: string };
   db: DatabaseConfig;
   natsUrl: string;
   /** USHER_USERS_ES_RETENTION: how long the USHER_USERS stream keeps events. */
@@ -187,6 +190,8 @@ export function loadUsersConfig(rawEnv: Env = process.env): UsersConfig {
         key: e.USHER_AUTH_GRPC_CLIENT_KEY,
         ca: e.USHER_AUTH_GRPC_SERVER_CA_CERTS,
       },
+      clientId: e.USHER_USERS_AUTH_CLIENT_ID,
+      clientSecret: e.USHER_USERS_AUTH_CLIENT_SECRET,
     },
     db: databaseConfig('USHER_USERS', e),
     natsUrl: e.USHER_USERS_ES_URL,

@@ -1,6 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import * as grpc from '@grpc/grpc-js';
+import { withCaller, type CallerCredentials } from './caller';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType } from './generated/auth';
 import type { AuthServiceClient, AuthServiceDefinition } from './generated/usher/auth/v1/AuthService';
@@ -39,12 +40,16 @@ export function loadAuthProto(): ProtoGrpcType {
 export const authServiceDefinition = (): AuthServiceDefinition =>
   loadAuthProto().usher.auth.v1.AuthService.service;
 
-/** A raw generated client; most callers want `@usher/auth-client` instead. */
+/**
+ * A raw generated client; most callers want `@usher/auth-client` instead. `caller` names the
+ * calling service when there is no client certificate.
+ */
 export function newAuthServiceClient(
   address: string,
   credentials: grpc.ChannelCredentials,
   options?: grpc.ClientOptions,
+  caller?: CallerCredentials,
 ): AuthServiceClient {
   const Ctor = loadAuthProto().usher.auth.v1.AuthService;
-  return new Ctor(address, credentials, options);
+  return new Ctor(address, credentials, withCaller(options, caller));
 }

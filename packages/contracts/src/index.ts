@@ -44,3 +44,10 @@ export {
   type UserEvent,
   type EventUser,
 } from './events';
+export {
+  CLIENT_ID_METADATA,
+  CLIENT_SECRET_METADATA,
+  callerInterceptor,
+  withCaller,
+  type CallerCredentials,
+} from './caller';

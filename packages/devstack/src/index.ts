@@ -10,3 +10,4 @@ export {
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 export { LauncherError, oneLine } from './errors';
 export { startStack, type RunningStack, type StackOptions } from './stack';
+export { newCaller, callerEnv, devCallerEnv, type CallerIdentity } from './callers';

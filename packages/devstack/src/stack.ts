@@ -2,6 +2,7 @@ import net from 'net';
 import path from 'path';
 import { spawn, type ChildProcess } from 'child_process';
 import { loadAuthConfig, loadUsersConfig, redactUrl, type Env } from '@usher/config';
+import { devCallerEnv } from './callers';
 import { startEmbeddedPostgres } from './embedded';
 import { LauncherError } from './errors';
 import { ensureDatabase, probePostgres } from './postgres';
@@ -151,6 +152,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   env.USHER_AUTH_KEY_ENCRYPTION_KEY ||= ensureKeyEncryptionKey(
     env.USHER_DEV_DATA_DIR || path.join(root, '.usher'),
   );
+  const generated = devCallerEnv(env);
+  Object.assign(env, generated);
+  if (generated.USHER_AUTH_CLIENTS)
+    say(
+      `auth callers: generated a secret for the users service for this run (set USHER_AUTH_CLIENTS and USHER_AUTH_CLIENT_SECRETS to choose your own)`,
+    );
   const usersConfig = loadUsersConfig(env);
   const authConfig = loadAuthConfig(env);
 

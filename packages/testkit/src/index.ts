@@ -18,3 +18,4 @@ export {
   type SpanKindName,
 } from './otlp';
 export { captureNats, type CapturedMessage, type NatsCapture } from './nats-capture';
+export { TEST_CALLERS, testCallerEnv, callerOf } from './callers';

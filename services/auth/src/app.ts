@@ -14,6 +14,7 @@ import { createHttpServer, listen } from './http/server';
 import { activeSessionsGauge } from './middleware/active-sessions';
 import { LoggingAuth } from './middleware/logging';
 import { MetricsAuth } from './middleware/metrics';
+import { FailClosedAuth, RevocationFreshness } from './middleware/fail-closed';
 import { RevocationLag } from './middleware/revocation-lag';
 import { NatsRevocationBus } from './nats/revocation-bus';
 import { PostgresApiKeyRepository } from './postgres/api-key-repository';
@@ -113,6 +114,12 @@ export async function startAuthService(
     bus.start();
     cleanups.push(() => bus.close());
 
+    const freshness = new RevocationFreshness({
+      busConnected: () => bus.connected,
+      lastPollAt: () => sync.lastSuccessAt,
+      boundMs: config.revocationStalenessMs,
+    });
+
     let service: AuthService = new Auth({
       keys,
       sessions: new PostgresSessionRepository(ds),
@@ -129,6 +136,7 @@ export async function startAuthService(
         sessionIdleMs: config.sessionIdleMs,
       },
     });
+    service = new FailClosedAuth(service, freshness);
     service = new LoggingAuth(service, logger);
     service = new MetricsAuth(service, registry);
 
@@ -153,11 +161,20 @@ export async function startAuthService(
     await maintainKeys();
 
     registerGauges(registry, cache, bus);
+    freshness.registerMetrics(registry);
     const idleMs = Math.min(config.sessionIdleMs, config.refreshTtlMs); // as ListSessions counts them
     activeSessionsGauge(registry, () => countActiveSessions(ds, idleMs), { logger });
 
-    const grpcServer = createGrpcServer(service, logger, registry);
+    const policy = {
+      clients: config.clients,
+      secretHashes: config.clientSecrets,
+      mtls: !!config.grpc.tls.ca,
+    };
+    if (config.clients.size === 0)
+      logger.warn('USHER_AUTH_CLIENTS is empty: every AuthService call will be refused (health stays open)');
+    const grpcServer = createGrpcServer(service, logger, registry, policy);
     cleanups.push(() => drain(grpcServer, options.drainTimeoutMs ?? 10_000));
+    cleanups.push(watchFreshness(grpcServer, freshness, logger, config.revocationStalenessMs));
     const grpcPort = await bindGrpc(
       grpcServer.server,
       `${config.grpc.host}:${config.grpc.port}`,
@@ -165,7 +182,7 @@ export async function startAuthService(
     );
 
     const info = { ...buildInfo(), instanceId };
-    const httpServer = createHttpServer(info, registry);
+    const httpServer = createHttpServer(info, registry, () => grpcServer.isServing());
     const httpPort = await listen(httpServer, config.http.host, config.http.port);
     cleanups.push(() => closeHttp(httpServer));
 
@@ -219,6 +236,33 @@ function registerGauges(registry: Registry, cache: RevocationCache, bus: NatsRev
       this.set(bus.connected ? 1 : 0);
     },
   });
+}
+
+/** gRPC health follows freshness: NOT_SERVING while this replica fails closed. Returns the stop. */
+function watchFreshness(
+  grpcServer: GrpcServer,
+  freshness: RevocationFreshness,
+  logger: Logger,
+  boundMs: number,
+): () => void {
+  let serving = true;
+  const timer = setInterval(
+    () => {
+      const fresh = freshness.fresh();
+      if (fresh === serving) return;
+      serving = fresh;
+      grpcServer.setServing(fresh);
+      if (fresh) logger.info('revocations fresh again: serving checks');
+      else
+        logger.warn(
+          { staleness_ms: freshness.stalenessMs() },
+          'revocations stale (NATS down and the PostgreSQL poll behind): checks answer UNAVAILABLE, health NOT_SERVING',
+        );
+    },
+    Math.max(20, Math.min(250, boundMs / 4)),
+  );
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Health NOT_SERVING first, then let in-flight calls finish, then cut what is left. */

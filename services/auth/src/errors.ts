@@ -1,6 +1,13 @@
 // Typed domain errors; each transport maps `kind` to its own status in exactly one place.
 export type ErrorKind =
-  'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'limit_exceeded' | 'internal';
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'limit_exceeded'
+  | 'unavailable'
+  | 'internal';
 
 export abstract class UsherError extends Error {
   abstract readonly kind: ErrorKind;
@@ -54,6 +61,11 @@ export class ConflictError extends UsherError {
 /** A per-user quota (e.g. live API keys) is used up. */
 export class LimitExceededError extends UsherError {
   readonly kind = 'limit_exceeded';
+}
+
+/** This replica cannot answer safely right now (e.g. its revocations are stale); retry elsewhere. */
+export class UnavailableError extends UsherError {
+  readonly kind = 'unavailable';
 }
 
 /** Something that should not happen; the transport logs it and answers with a generic message. */

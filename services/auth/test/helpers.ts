@@ -14,6 +14,7 @@ import {
   type Token__Output,
 } from '@usher/contracts';
 import { createLogger, type Logger } from '@usher/telemetry';
+import { TEST_CALLERS, callerOf, testCallerEnv } from '@usher/testkit';
 import { startAuthService, type AuthServiceHandle, type StartOptions } from '../src/app';
 
 export const USER = '7f1c6f0e-0000-4000-8000-000000000001';
@@ -22,9 +23,12 @@ export const newUserId = () => crypto.randomUUID();
 
 /** Defaults of loadAuthConfig on a test database, on ephemeral ports, with overrides. */
 export function testConfig(dbUrl: string, overrides: Partial<AuthConfig> = {}): AuthConfig {
-  const base = loadAuthConfig({ USHER_DB_URL: dbUrl, USHER_AUTH_ES_URL: '' });
+  const base = loadAuthConfig({ USHER_DB_URL: dbUrl, USHER_AUTH_ES_URL: '', ...testCallerEnv() });
   return {
     ...base,
+    // when NATS is off or down, freshness rests on the poll alone; a loaded CI machine must not flap
+    // into UNAVAILABLE in tests about something else (the fail-closed tests set their own bound)
+    revocationStalenessMs: 30_000,
     grpc: { ...base.grpc, host: '127.0.0.1', port: 0 },
     http: { host: '127.0.0.1', port: 0 },
     ...overrides,
@@ -53,7 +57,12 @@ export interface Replica {
 export async function startReplica(config: AuthConfig, options: StartOptions = {}): Promise<Replica> {
   const { logger, lines } = captureLogger();
   const handle = await startAuthService(config, { logger, drainTimeoutMs: 1000, ...options });
-  const client = newAuthServiceClient(`127.0.0.1:${handle.grpcPort}`, grpc.credentials.createInsecure());
+  const client = newAuthServiceClient(
+    `127.0.0.1:${handle.grpcPort}`,
+    grpc.credentials.createInsecure(),
+    {},
+    callerOf(TEST_CALLERS.harness),
+  );
   return {
     handle,
     rpc: rpc(client),
@@ -128,7 +137,11 @@ export const issueFor = (r: Rpc, userId = USER, role = 'ROLE_VIEWER') =>
 
 /** The typed client other services use, pointed at a replica. */
 export const authClientFor = (r: Replica): AuthClient =>
-  createAuthClient({ url: `127.0.0.1:${r.handle.grpcPort}`, timeoutMs: 5000 });
+  createAuthClient({
+    url: `127.0.0.1:${r.handle.grpcPort}`,
+    timeoutMs: 5000,
+    caller: callerOf(TEST_CALLERS.harness),
+  });
 
 /** The AuthClientError of a call expected to fail. */
 export async function clientErrorOf(call: Promise<unknown>): Promise<AuthClientError> {

@@ -3,7 +3,16 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { newAuthServiceClient } from '@usher/contracts';
-import { createTestDatabase, freePort, testNatsUrl, waitFor, type TestDatabase } from '@usher/testkit';
+import {
+  TEST_CALLERS,
+  callerOf,
+  createTestDatabase,
+  freePort,
+  testCallerEnv,
+  testNatsUrl,
+  waitFor,
+  type TestDatabase,
+} from '@usher/testkit';
 import { healthCheck, issueFor, rpc, startReplica, testConfig } from './helpers';
 
 const root = path.join(__dirname, '..');
@@ -50,6 +59,16 @@ describe('main.js', () => {
     expect(text).toContain('USHER_AUTH_ACCESS_TOKEN_DURATION');
   });
 
+  it('refuses to start in production without TLS and a client CA, saying so on stderr', async () => {
+    const p = run({ NODE_ENV: 'production', USHER_DB_URL: db.url, ...testCallerEnv() });
+    expect(await p.exit).toBe(1);
+    const text = p.stderr.join('');
+    expect(text).toContain(
+      'NODE_ENV: production needs mTLS: set USHER_AUTH_GRPC_SERVER_CERT, USHER_AUTH_GRPC_SERVER_KEY and USHER_AUTH_GRPC_CLIENT_CA_CERTS',
+    );
+    expect(p.lines.find((l) => l.msg === 'auth service started')).toBeUndefined();
+  });
+
   it('starts, logs its ports, serves, and drains on SIGTERM with exit 0', async () => {
     const [grpcPort, httpPort] = [await freePort(), await freePort()];
     const p = run({
@@ -60,6 +79,7 @@ describe('main.js', () => {
       USHER_AUTH_HTTP_PORT: String(httpPort),
       USHER_AUTH_ES_URL: testNatsUrl(),
       USHER_AUTH_INSTANCE_ID: 'auth-main-test',
+      ...testCallerEnv(),
     });
     try {
       const started = await waitFor(() => p.lines.find((l) => l.msg === 'auth service started'), 20_000);
@@ -70,7 +90,14 @@ describe('main.js', () => {
         instance_id: 'auth-main-test',
       });
       expect(await healthCheck(grpcPort, 'usher.auth.v1.AuthService')).toBe('SERVING');
-      const client = rpc(newAuthServiceClient(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure()));
+      const client = rpc(
+        newAuthServiceClient(
+          `127.0.0.1:${grpcPort}`,
+          grpc.credentials.createInsecure(),
+          {},
+          callerOf(TEST_CALLERS.harness),
+        ),
+      );
       const pair = await issueFor(client);
       await expect(client.authenticate(pair.access_token)).resolves.toBeDefined();
       client.client.close();

@@ -77,7 +77,8 @@ if (!openssl) console.warn('skipping mTLS tests: the openssl CLI is not installe
     certs = makeCerts(dir);
     const tls = { cert: certs.file('server.crt'), key: certs.file('server.key'), ca: certs.file('ca.crt') };
     const config = testConfig(db.url);
-    auth = await startReplica({ ...config, grpc: { ...config.grpc, tls } });
+    const clients = new Map([...config.clients, ['usher-test-client', ['issuer'] as const]]);
+    auth = await startReplica({ ...config, clients, grpc: { ...config.grpc, tls } });
   });
   afterAll(async () => {
     await auth?.stop();
@@ -106,11 +107,11 @@ if (!openssl) console.warn('skipping mTLS tests: the openssl CLI is not installe
     }
   });
 
-  it('refuses a TLS client without a certificate, and a plaintext one', async () => {
+  it('refuses a TLS client without a certificate (UNAUTHENTICATED), and a plaintext one', async () => {
     const noCert = client(grpc.credentials.createSsl(certs.read('ca.crt')));
     const plain = client(grpc.credentials.createInsecure());
     try {
-      expect(await codeOf(noCert.jwks())).toBe(grpc.status.UNAVAILABLE);
+      expect(await codeOf(noCert.jwks())).toBe(grpc.status.UNAUTHENTICATED);
       expect(await codeOf(plain.jwks())).toBe(grpc.status.UNAVAILABLE);
     } finally {
       noCert.client.close();

@@ -81,6 +81,10 @@ export async function startUsersService(
     url: config.authGrpc.url,
     timeoutMs: config.authGrpc.timeoutMs,
     tls: config.authGrpc.tls,
+    // without mTLS the users service names itself with its client secret (issue 15)
+    caller: config.authGrpc.clientSecret
+      ? { id: config.authGrpc.clientId, secret: config.authGrpc.clientSecret }
+      : undefined,
   });
   const dummyHash = await hasher.hash(randomUUID());
   // Email flows: mail queued with each change, delivered after commit by the sender loop.

@@ -149,8 +149,10 @@ type Obj = any;
       USHER_AUTH_GRPC_PORT: '8181',
       USHER_AUTH_HTTP_HOST: '0.0.0.0',
       USHER_AUTH_ES_URL: 'nats://auth:change-me@nats:4222',
-      NODE_ENV: 'production',
+      // issue 15: users is the one named caller, an issuer, proving its name with its own secret
+      USHER_AUTH_CLIENTS: 'users=issuer',
     });
+    expect(users.USHER_USERS_AUTH_CLIENT_ID).toBe('users');
   });
 
   it('gives each service its own database role and its own NATS user', () => {
@@ -232,6 +234,8 @@ type Obj = any;
       expect(bare.auth.environment.USHER_AUTH_DB_PASS).toBe('');
       expect(bare.users.environment.USHER_USERS_ADMIN_PASSWORD).toBe('');
       expect(bare.users.environment.USHER_EMAIL_PASSWORD).toBe('');
+      expect(bare.users.environment.USHER_USERS_AUTH_CLIENT_SECRET).toBe('');
+      expect(bare.auth.environment.USHER_AUTH_CLIENT_SECRETS).toBe('');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

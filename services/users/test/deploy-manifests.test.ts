@@ -159,7 +159,8 @@ describe.each(['base', 'overlays/production'])('deploy/%s', (dir) => {
       expect(c.readinessProbe.httpGet).toEqual({ path: '/health', port: 'http' });
     } else {
       expect(ports).toEqual({ grpc: 8181, http: 8189 });
-      expect(c.readinessProbe.grpc).toEqual({ port: 8181 }); // native gRPC health probe
+      // /ready mirrors the gRPC health (kubelet's grpc probe cannot do mTLS): 503 draining or stale
+      expect(c.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'http' });
     }
     expect(c.livenessProbe.httpGet).toEqual({ path: '/health', port: 'http' });
     expect(c.startupProbe.httpGet.path).toBe('/health');
@@ -271,12 +272,31 @@ describe.each(['base', 'overlays/production'])('deploy/%s', (dir) => {
         expect(users.http).toMatchObject({ host: '0.0.0.0', port: 9002 });
         expect(users.authGrpc.url).toBe('usher-auth:8181'); // the auth Service, gRPC port
         expect(users.requireAuthentication).not.toBe(false);
+        // users' identity as a caller of auth: its own client certificate
+        expect(users.authGrpc.tls.cert).toMatch(/^\/etc\/usher\/auth-client\//);
       } else {
         const auth = loaded as ReturnType<typeof loadAuthConfig>;
         expect(auth.grpc).toMatchObject({ host: '0.0.0.0', port: 8181 });
         expect(auth.http).toMatchObject({ host: '0.0.0.0', port: 8189 });
+        // issue 15: production, so mTLS from a mounted Secret; callers named by certificate
+        expect(auth.production).toBe(true);
+        expect(auth.grpc.tls.ca).toMatch(/^\/etc\/usher\/grpc-tls\//);
+        expect([...auth.clients]).toEqual([['users', ['issuer']]]);
       }
     }
+  });
+
+  it('gives each service its own identity towards auth: certificates from their own Secrets', () => {
+    const volumeSecret = (deployment: string, mount: string) => {
+      const pod = find('Deployment', deployment).spec.template.spec;
+      const m = pod.containers[0].volumeMounts.find((v: Obj) => v.mountPath === mount);
+      expect(m).toMatchObject({ readOnly: true });
+      return pod.volumes.find((v: Obj) => v.name === m.name)?.secret?.secretName;
+    };
+    expect(volumeSecret('usher-auth', '/etc/usher/grpc-tls')).toBe('usher-auth-grpc-tls');
+    expect(volumeSecret('usher-users', '/etc/usher/auth-client')).toBe('usher-users-auth-client-tls');
+    for (const d of ['usher-auth', 'usher-users'])
+      expect(find('Deployment', d).spec.template.spec.securityContext.fsGroup).toBe(1000);
   });
 
   it('has a migration Job running both release images with the migrate entry, hardened like the services', () => {

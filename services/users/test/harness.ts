@@ -1,7 +1,14 @@
 import path from 'path';
 import { spawn, type ChildProcess } from 'child_process';
 import { loadUsersConfig } from '@usher/config';
-import { createTestDatabase, freePort, testNatsUrl, waitForPort, type TestDatabase } from '@usher/testkit';
+import {
+  createTestDatabase,
+  freePort,
+  testCallerEnv,
+  testNatsUrl,
+  waitForPort,
+  type TestDatabase,
+} from '@usher/testkit';
 import { startUsersService, type UsersHandle } from '../src/app';
 import { validateResponse } from './openapi';
 
@@ -28,6 +35,7 @@ export async function startAuthProcess(env: Record<string, string> = {}): Promis
       USHER_AUTH_HTTP_PORT: String(await freePort()),
       USHER_AUTH_ES_URL: testNatsUrl(),
       USHER_AUTH_LOG_LEVEL: 'warn',
+      ...testCallerEnv(),
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -74,6 +82,7 @@ export async function startUsers(
     USHER_USERS_ADMIN_USERNAME: OWNER.username,
     USHER_USERS_ADMIN_PASSWORD: OWNER.password,
     USHER_USERS_ES_URL: testNatsUrl(),
+    ...testCallerEnv(),
     ...env,
   });
   const handle = await startUsersService(config);

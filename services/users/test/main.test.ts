@@ -1,6 +1,6 @@
 import path from 'path';
 import { spawn } from 'child_process';
-import { createTestDatabase, freePort, waitForPort } from '@usher/testkit';
+import { createTestDatabase, freePort, testCallerEnv, waitForPort } from '@usher/testkit';
 import { startAuthProcess } from './harness';
 
 const MAIN = path.join(__dirname, '../dist/main.js');
@@ -36,6 +36,7 @@ describe('users main', () => {
       USHER_AUTH_GRPC_URL: auth.address,
       USHER_BCRYPT_COST: '4',
       USHER_USERS_ADMIN_PASSWORD: 'owner-password-123',
+      ...testCallerEnv(),
     });
     try {
       await waitForPort(port, '127.0.0.1', 30_000);

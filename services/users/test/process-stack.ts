@@ -1,7 +1,14 @@
 import fs from 'fs';
 import path from 'path';
 import { spawn, type ChildProcess } from 'child_process';
-import { createTestDatabase, freePort, testNatsUrl, waitForPort, type TestDatabase } from '@usher/testkit';
+import {
+  createTestDatabase,
+  freePort,
+  testCallerEnv,
+  testNatsUrl,
+  waitForPort,
+  type TestDatabase,
+} from '@usher/testkit';
 import { AUTH_MAIN, OWNER } from './harness';
 
 export const USERS_MAIN = path.join(__dirname, '../dist/main.js');
@@ -91,6 +98,7 @@ export async function startProcessStack(env: Record<string, string> = {}): Promi
     USHER_AUTH_HTTP_HOST: '127.0.0.1',
     USHER_AUTH_METRICS_PORT: String(await freePort()),
     USHER_AUTH_ES_URL: testNatsUrl(),
+    ...testCallerEnv(),
     ...env,
   });
   const usersDb = await createTestDatabase('users');
@@ -107,6 +115,7 @@ export async function startProcessStack(env: Record<string, string> = {}): Promi
       USHER_USERS_ADMIN_USERNAME: OWNER.username,
       USHER_USERS_ADMIN_PASSWORD: OWNER.password,
       USHER_USERS_ES_URL: testNatsUrl(),
+      ...testCallerEnv(),
       ...env,
     });
   } catch (err) {

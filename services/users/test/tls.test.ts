@@ -91,6 +91,9 @@ function call(base: string, tls: ClientTls, method: string, url: string, body?: 
         USHER_AUTH_GRPC_SERVER_CERT: pki.file('auth-server.crt'),
         USHER_AUTH_GRPC_SERVER_KEY: pki.file('auth-server.key'),
         USHER_AUTH_GRPC_CLIENT_CA_CERTS: pki.file('usher-ca.crt'),
+        // with mTLS the certificate names the caller (its CN here): users issues, nobody else is known
+        USHER_AUTH_CLIENTS: 'usher-test-users-to-auth=issuer',
+        USHER_AUTH_CLIENT_SECRETS: '',
       });
       // a host name, as in production (auth:8181): it is the name the server certificate is checked against
       authUrl = auth.address.replace('127.0.0.1', 'localhost');
@@ -184,18 +187,29 @@ function call(base: string, tls: ClientTls, method: string, url: string, body?: 
         jwks({ ca, cert: pki.file('users-to-auth.crt'), key: pki.file('users-to-auth.key') }),
       ).resolves.toMatchObject({ keys: expect.any(Array) });
 
+      // a certificate missing, from another CA, or unknown to USHER_AUTH_CLIENTS: refused as a caller
       for (const tls of [
         { ca },
         { ca, cert: pki.file('rogue-client.crt'), key: pki.file('rogue-client.key') },
-        undefined,
+        { ca, cert: pki.file('api-client.crt'), key: pki.file('api-client.key') },
       ]) {
         const error = await jwks(tls).then(
           () => undefined,
           (e: unknown) => e,
         );
         expect(error).toBeInstanceOf(AuthClientError);
-        expect((error as AuthClientError).kind).toBe('unavailable');
+        expect(error).toMatchObject({
+          code: 16 /* UNAUTHENTICATED */,
+          callerRefused: true,
+          kind: 'unavailable',
+        });
       }
+      // plaintext does not even reach a call
+      const plain = await jwks(undefined).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(plain).toMatchObject({ kind: 'unavailable', callerRefused: false });
 
       // users' side checks the server too: a CA that did not sign auth's certificate is refused
       const wrongServerCa = await jwks({

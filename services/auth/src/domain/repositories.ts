@@ -164,8 +164,33 @@ export interface RevocationRepository {
   ): Promise<RevocationEntry[]>;
   /** Revokes one live (unrevoked, unexpired) key of `ownerId`; `found` false when there is none. */
   revokeApiKey(id: string, ownerId: string, reason: string, at: Date): Promise<RevokeSessionResult>;
-  /** Revocations recorded at or after `since`, plus the highest seq overall. */
-  recent(since: Date): Promise<{ entries: RevocationEntry[]; lastSeq: number }>;
-  /** Revocations with seq above `afterSeq` or among `seqs` (gaps still expected), in seq order. */
-  after(afterSeq: number, seqs: number[], limit: number): Promise<RevocationEntry[]>;
+  /**
+   * Revocations recorded at or after `since`, and the horizon: every transaction below it has
+   * ended, so a poll may start there.
+   */
+  recent(since: Date): Promise<RevocationPage>;
+  /**
+   * Every revocation visible now beyond `cursor`, in cursor order, at most `limit`, with the
+   * position of the last one and the current horizon. Rows of transactions at or above the horizon
+   * may still be joined by rows that commit later with a lower position, so the caller may move
+   * its lasting cursor only up to the horizon.
+   */
+  after(cursor: RevocationCursor, limit: number): Promise<RevocationPage>;
+}
+
+/**
+ * A position in the revocation log: the writing transaction's id (xid8, as a decimal string) and
+ * the row's seq. Opaque outside the repository.
+ */
+export interface RevocationCursor {
+  txid: string;
+  seq: number;
+}
+
+export interface RevocationPage {
+  entries: RevocationEntry[];
+  /** Position of the last entry, when there is one. */
+  last?: RevocationCursor;
+  /** The snapshot's xmin: every transaction with a lower id has committed or rolled back. */
+  horizon: string;
 }

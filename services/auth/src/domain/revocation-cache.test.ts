@@ -1,4 +1,4 @@
-import { RevocationCache } from './revocation-cache';
+import { MAX_FUTURE_SKEW_MS, RevocationCache } from './revocation-cache';
 
 const S1 = '00000000-0000-4000-8000-000000000001';
 const U1 = '00000000-0000-4000-8000-0000000000aa';
@@ -40,6 +40,17 @@ describe('RevocationCache', () => {
       { seq: 3, kind: 'user', subject: U1, at: now },
     ]);
     now += 61_000;
+    c.prune();
+    expect(c.size).toEqual({ sessions: 0, users: 0, apiKeys: 0 });
+  });
+
+  it('clamps a revocation dated in the future to now + the skew bound', () => {
+    const c = cache();
+    const year = 365 * 24 * 3600 * 1000;
+    c.apply([{ seq: 9, kind: 'user', subject: U1, at: now + year }]);
+    expect(c.validAfter(U1)).toBe(Math.floor((now + MAX_FUTURE_SKEW_MS) / 1000));
+    c.apply([{ seq: 10, kind: 'session', subject: S1, at: now + year }]);
+    now += 60_000 + MAX_FUTURE_SKEW_MS + 1; // past the window measured from the clamped date
     c.prune();
     expect(c.size).toEqual({ sessions: 0, users: 0, apiKeys: 0 });
   });

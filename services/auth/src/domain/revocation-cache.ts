@@ -6,6 +6,9 @@ import type { RevocationEntry } from './repositories';
  * could refuse has expired by then, and every API key they could refuse has left the verified-key
  * cache (whose lifetime is far shorter) and is read again with its revoked_at.
  */
+/** How far ahead of this replica's clock a revocation may be dated; later dates are clamped to it. */
+export const MAX_FUTURE_SKEW_MS = 5_000;
+
 export class RevocationCache {
   private readonly sessions = new Map<string, number>();
   private readonly apiKeys = new Map<string, number>();
@@ -15,12 +18,20 @@ export class RevocationCache {
   constructor(
     private readonly windowMs: number,
     private readonly now: () => number = Date.now,
+    private readonly maxFutureMs = MAX_FUTURE_SKEW_MS,
   ) {}
 
-  /** Idempotent: the same entry may arrive over NATS, the poll and the local revoke. */
+  /**
+   * Idempotent: the same entry may arrive over NATS, the poll and the local revoke. An entry dated
+   * beyond now + the skew bound is clamped to it, so a forged or skewed message cannot refuse a
+   * user's tokens (or pin an entry in memory) for longer than that.
+   */
   apply(entries: readonly RevocationEntry[]): void {
-    const horizon = this.now() - this.windowMs;
-    for (const e of entries) {
+    const now = this.now();
+    const horizon = now - this.windowMs;
+    const latest = now + this.maxFutureMs;
+    for (const entry of entries) {
+      const e = entry.at > latest ? { ...entry, at: latest } : entry;
       if (e.at < horizon) continue;
       if (e.kind === 'session') {
         if (!this.sessions.has(e.subject)) this.sessions.set(e.subject, e.at);

@@ -1,15 +1,12 @@
 import type { Logger } from '@usher/telemetry';
 import type { RevocationCache } from './revocation-cache';
-import type { RevocationEntry, RevocationRepository } from './repositories';
+import type { RevocationCursor, RevocationEntry, RevocationRepository } from './repositories';
 
 /** Fans revocations out to the other replicas; best effort, the poll is the safety net. */
 export interface RevocationBus {
   publish(entries: readonly RevocationEntry[]): void;
 }
 
-// A seq can become visible after a higher one (concurrent transactions commit out of order), so
-// missing seqs are asked for again for a while; a rolled-back transaction leaves a gap forever.
-const GAP_GRACE_MS = 10_000;
 const PAGE = 1000;
 
 export interface RevocationSyncOptions {
@@ -22,11 +19,12 @@ export interface RevocationSyncOptions {
 
 /**
  * Keeps the revocation cache current from PostgreSQL: a load of the recent revocations at start,
- * then a poll of `seq > last` (the fallback for when NATS is down or a message was lost).
+ * then a poll from a cursor no late commit can fall behind (the fallback for when NATS is down or a
+ * message was lost). Remembers when it last heard from the database, for the staleness bound.
  */
 export class RevocationSync {
-  private lastSeq = 0;
-  private readonly gaps = new Map<number, number>();
+  private cursor: RevocationCursor = { txid: '0', seq: 0 };
+  private lastSuccess = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -43,12 +41,16 @@ export class RevocationSync {
   }
 
   async load(): Promise<void> {
-    const { entries, lastSeq } = await this.repo.recent(new Date(this.now() - this.options.windowMs));
+    const started = this.now();
+    const { entries, horizon } = await this.repo.recent(new Date(started - this.options.windowMs));
     this.cache.apply(entries);
-    const seen = new Set(entries.map((e) => e.seq));
-    for (let seq = Math.max(1, lastSeq - 50); seq <= lastSeq; seq++)
-      if (!seen.has(seq)) this.gaps.set(seq, this.now());
-    this.lastSeq = lastSeq;
+    this.cursor = { txid: horizon, seq: 0 };
+    this.lastSuccess = started;
+  }
+
+  /** When the last load or poll that reached the database started (ms); -Infinity before the first. */
+  get lastSuccessAt(): number {
+    return this.lastSuccess;
   }
 
   start(): void {
@@ -64,18 +66,24 @@ export class RevocationSync {
 
   /** One poll; public so tests and callers can force a catch-up. */
   async poll(): Promise<void> {
+    // what the database shows is current as of the moment the query started, not when it answered
+    const started = this.now();
+    // Read everything visible beyond the cursor (a revocation counts as soon as it commits), but
+    // keep the cursor at the first page's horizon: a transaction still running there may commit a
+    // row behind what was read, and the next poll reads from the cursor again. Nothing is skipped,
+    // however late it commits; rows are re-read (idempotently) while a transaction stays open.
+    let position = this.cursor;
+    let horizon: string | undefined;
     for (;;) {
-      const now = this.now();
-      for (const [seq, since] of this.gaps) if (now - since > GAP_GRACE_MS) this.gaps.delete(seq);
-      const entries = await this.repo.after(this.lastSeq, [...this.gaps.keys()], PAGE);
-      this.cache.apply(entries);
-      for (const e of entries) {
-        this.gaps.delete(e.seq);
-        for (let seq = this.lastSeq + 1; seq < e.seq; seq++) this.gaps.set(seq, now);
-        if (e.seq > this.lastSeq) this.lastSeq = e.seq;
-      }
-      if (entries.length < PAGE) break;
+      const page = await this.repo.after(position, PAGE);
+      horizon ??= page.horizon;
+      this.cache.apply(page.entries);
+      if (page.entries.length < PAGE || !page.last) break;
+      position = page.last;
     }
+    if (horizon !== undefined && BigInt(horizon) > BigInt(this.cursor.txid))
+      this.cursor = { txid: horizon, seq: 0 };
+    this.lastSuccess = Math.max(this.lastSuccess, started);
     if (this.now() - this.lastPrune > 10_000) {
       this.cache.prune();
       this.lastPrune = this.now();

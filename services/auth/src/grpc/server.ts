@@ -4,6 +4,8 @@ import { authServiceDefinition, type AuthServiceHandlers } from '@usher/contract
 import { requestMetrics, type Logger, type Registry } from '@usher/telemetry';
 import type { AuthService } from '../service';
 import { toGrpcError } from './errors';
+import { callerInterceptor } from './caller-interceptor';
+import type { CallerPolicy } from './callers';
 import {
   AuthenticateRequest,
   AuthorizeRequest,
@@ -130,20 +132,31 @@ export interface GrpcServer {
   health: HealthImplementation;
   /** NOT_SERVING for every name: load balancers stop sending before the drain. */
   setServing(serving: boolean): void;
+  /** What the health service says now. */
+  isServing(): boolean;
 }
 
-export function createGrpcServer(svc: AuthService, logger: Logger, registry?: Registry): GrpcServer {
+export function createGrpcServer(
+  svc: AuthService,
+  logger: Logger,
+  registry: Registry | undefined,
+  callers: CallerPolicy,
+): GrpcServer {
   const server = new grpc.Server({
     // tokens are small: refuse big messages before parsing them
     'grpc.max_receive_message_length': 64 * 1024,
+    // every call but health: a named caller whose permission sets allow the method
+    interceptors: [callerInterceptor(callers, logger, registry)],
   });
   server.addService(authServiceDefinition(), authHandlers(svc, logger, registry));
   const health = new HealthImplementation({ '': 'SERVING', [AUTH_SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
+  let current = true;
   const setServing = (serving: boolean) => {
+    current = serving;
     for (const name of ['', AUTH_SERVICE_NAME]) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
   };
-  return { server, health, setServing };
+  return { server, health, setServing, isServing: () => current };
 }
 
 export function bindGrpc(

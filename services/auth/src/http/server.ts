@@ -8,8 +8,16 @@ export interface BuildInfo {
   instanceId: string;
 }
 
-/** GET /health (the seed's JSON shape) and GET /metrics (Prometheus) beside the gRPC port. */
-export function createHttpServer(info: BuildInfo, registry: Registry): http.Server {
+/**
+ * GET /health (the seed's JSON shape, liveness), GET /ready (200 while the gRPC health says
+ * SERVING, 503 while draining or failing closed: a readiness probe that needs no gRPC or TLS) and
+ * GET /metrics (Prometheus) beside the gRPC port.
+ */
+export function createHttpServer(
+  info: BuildInfo,
+  registry: Registry,
+  serving: () => boolean = () => true,
+): http.Server {
   const health = JSON.stringify({
     status: 'pass',
     version: info.version,
@@ -24,6 +32,11 @@ export function createHttpServer(info: BuildInfo, registry: Registry): http.Serv
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
     } else if (path === '/health') {
       res.writeHead(200, { 'content-type': 'application/health+json' }).end(health);
+    } else if (path === '/ready') {
+      const ready = serving();
+      res
+        .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: ready ? 'SERVING' : 'NOT_SERVING' }));
     } else if (path === '/metrics') {
       registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),

@@ -57,8 +57,11 @@ describe('RevocationLag', () => {
     const lag = new RevocationLag(registry, cache);
     const visible: RevocationEntry[] = [];
     const repo = {
-      recent: async () => ({ entries: [], lastSeq: 0 }),
-      after: async (afterSeq: number) => visible.filter((e) => e.seq > afterSeq),
+      recent: async () => ({ entries: [], horizon: '0' }),
+      after: async (cursor: { seq: number }) => ({
+        entries: visible.filter((e) => e.seq > cursor.seq),
+        horizon: '1',
+      }),
     } as unknown as RevocationRepository;
     const sync = new RevocationSync(lag.polled(repo), cache, {
       pollMs: 1000,

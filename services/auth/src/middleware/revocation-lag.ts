@@ -66,9 +66,9 @@ class ObservedRevocations implements RevocationRepository {
   recent(since: Date) {
     return this.inner.recent(since);
   }
-  async after(afterSeq: number, seqs: number[], limit: number): Promise<RevocationEntry[]> {
-    const entries = await this.inner.after(afterSeq, seqs, limit);
-    this.lag.observe('poll', entries);
-    return entries;
+  async after(...args: Parameters<RevocationRepository['after']>) {
+    const page = await this.inner.after(...args);
+    this.lag.observe('poll', page.entries);
+    return page;
   }
 }

@@ -41,6 +41,8 @@ export class NatsRevocationBus implements RevocationBus {
   private retry: NodeJS.Timeout | undefined;
   private stopped = false;
   private warned = false;
+  /** False between a disconnect and the reconnect: the client is not closed then, but hears nothing. */
+  private up = false;
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
 
@@ -57,7 +59,7 @@ export class NatsRevocationBus implements RevocationBus {
   }
 
   get connected(): boolean {
-    return !!this.nc && !this.nc.isClosed();
+    return !!this.nc && !this.nc.isClosed() && this.up;
   }
 
   publish(entries: readonly RevocationEntry[]): void {
@@ -97,6 +99,7 @@ export class NatsRevocationBus implements RevocationBus {
         return;
       }
       this.nc = nc;
+      this.up = true;
       nc.subscribe(REVOCATIONS_SUBJECT, { callback: (err, msg) => !err && this.receive(msg.data) });
       void this.watch(nc);
       // reconnects are the client's job; only a closed connection (e.g. refused credentials) needs a new one
@@ -140,9 +143,13 @@ export class NatsRevocationBus implements RevocationBus {
   private async watch(nc: NatsConnection): Promise<void> {
     const { logger } = this.options;
     for await (const s of nc.status()) {
-      if (s.type === 'disconnect')
+      if (s.type === 'disconnect') {
+        if (this.nc === nc) this.up = false;
         logger.warn('NATS disconnected: revocations spread through the poll meanwhile');
-      else if (s.type === 'reconnect') logger.info('NATS reconnected');
+      } else if (s.type === 'reconnect') {
+        if (this.nc === nc) this.up = true;
+        logger.info('NATS reconnected');
+      }
     }
   }
 }

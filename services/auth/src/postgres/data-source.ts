@@ -5,8 +5,9 @@ import type { DatabaseConfig } from '@usher/config';
 import { ENTITIES, SCHEMA } from './entities';
 import { Initial1732000000000 } from './migrations/1732000000000-initial';
 import { ApiKeys1733000000000 } from './migrations/1733000000000-api-keys';
+import { RevocationCursor1734500000000 } from './migrations/1734500000000-revocation-cursor';
 
-export const MIGRATIONS = [Initial1732000000000, ApiKeys1733000000000];
+export const MIGRATIONS = [Initial1732000000000, ApiKeys1733000000000, RevocationCursor1734500000000];
 
 /** pg TLS options for the seed's sslmode values; undefined leaves it to the URL (or off). */
 export function sslOptions(db: DatabaseConfig): TlsOptions | false | undefined {

@@ -1,7 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type {
+  RevocationCursor,
   RevocationEntry,
   RevocationKind,
+  RevocationPage,
   RevocationRepository,
   RevokeSessionResult,
 } from '../domain/repositories';
@@ -122,24 +124,49 @@ export class PostgresRevocationRepository implements RevocationRepository {
     });
   }
 
-  async recent(since: Date): Promise<{ entries: RevocationEntry[]; lastSeq: number }> {
-    const rows = await this.ds
-      .getRepository(RevocationEntity)
-      .createQueryBuilder('r')
-      .where('r.at >= :since', { since })
-      .orderBy('r.seq', 'ASC')
-      .getMany();
-    const max = await this.ds.query('SELECT COALESCE(MAX(seq), 0) AS last FROM auth.revocations');
-    return { entries: rows.map(toEntry), lastSeq: Number((max as { last: string }[])[0]?.last ?? 0) };
+  async recent(since: Date): Promise<RevocationPage> {
+    // one statement, one snapshot: what it shows and the xmin it reports agree
+    const rows = (await this.ds.query(
+      `WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin)
+       SELECT s.xmin, r.seq, r.kind, r.subject, r.at
+       FROM s LEFT JOIN auth.revocations r ON r.at >= $1
+       ORDER BY r.seq`,
+      [since],
+    )) as PolledRow[];
+    return { entries: rows.filter(isRow).map(toEntry), horizon: rows[0]?.xmin ?? '0' };
   }
 
-  async after(afterSeq: number, seqs: number[], limit: number): Promise<RevocationEntry[]> {
-    const qb = this.ds
-      .getRepository(RevocationEntity)
-      .createQueryBuilder('r')
-      .where('r.seq > :afterSeq', { afterSeq });
-    if (seqs.length > 0) qb.orWhere('r.seq = ANY(:seqs)', { seqs });
-    const rows = await qb.orderBy('r.seq', 'ASC').limit(limit).getMany();
-    return rows.map(toEntry);
+  async after(cursor: RevocationCursor, limit: number): Promise<RevocationPage> {
+    // Everything visible beyond the cursor, so a revocation counts as soon as it commits; plus the
+    // snapshot's xmin, below which no transaction can still commit (see RevocationSync).
+    const rows = (await this.ds.query(
+      `WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin)
+       SELECT s.xmin, r.txid::text AS txid, r.seq, r.kind, r.subject, r.at
+       FROM s LEFT JOIN LATERAL (
+         SELECT * FROM auth.revocations r
+         WHERE (r.txid, r.seq) > ($1::xid8, $2::bigint)
+         ORDER BY r.txid, r.seq
+         LIMIT $3
+       ) r ON true`,
+      [cursor.txid, cursor.seq, limit],
+    )) as PolledRow[];
+    const entries = rows.filter(isRow);
+    const last = entries[entries.length - 1];
+    return {
+      entries: entries.map(toEntry),
+      last: last ? { txid: last.txid!, seq: Number(last.seq) } : undefined,
+      horizon: rows[0]?.xmin ?? cursor.txid,
+    };
   }
 }
+
+interface PolledRow {
+  xmin: string;
+  txid?: string | null;
+  seq: string | null;
+  kind: RevocationKind | null;
+  subject: string | null;
+  at: Date | null;
+}
+
+const isRow = (r: PolledRow): r is PolledRow & RawRevocation => r.seq !== null;
