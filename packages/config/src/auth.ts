@@ -76,7 +76,6 @@ export interface AuthConfig {
   clients: AuthClients;
   /** Client name -> sha256:<hex> of its secret (USHER_AUTH_CLIENT_SECRETS). */
   clientSecrets: ReadonlyMap<string, string>;
-  production: boolean;
   natsUrl: string;
   jaeger: { url: string; ratio: number };
   instanceId: string;
@@ -138,7 +137,6 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     revocationStalenessMs: e.USHER_AUTH_REVOCATION_STALENESS_BOUND,
     clients,
     clientSecrets: parseClientSecrets(e.USHER_AUTH_CLIENT_SECRETS, clients),
-    production,
     natsUrl: e.USHER_AUTH_ES_URL,
     jaeger: { url: e.USHER_JAEGER_URL, ratio: e.USHER_JAEGER_TRACE_RATIO },
     instanceId: e.USHER_AUTH_INSTANCE_ID,
