@@ -18,7 +18,7 @@ import { startPurgeJob } from './jobs/purge';
 import { startMail } from './mail';
 import { AuthorizedUsers } from './middleware/authorization';
 import { loggingUsers } from './middleware/logging';
-import { metricsLockout, metricsUsers } from './middleware/metrics';
+import { metricsHasher, metricsLockout, metricsUsers } from './middleware/metrics';
 import { tracingUsers } from './middleware/tracing';
 import { OutboxRelay } from '@usher/events';
 import { RecordingAuditLog } from './events/recorder';
@@ -36,6 +36,8 @@ import { PostgresIdentities } from './postgres/identity-repository';
 export interface UsersHandle {
   port: number;
   url: string;
+  /** Where /metrics is served (its own port when USHER_USERS_METRICS_PORT is set). */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -67,7 +69,7 @@ export async function startUsersService(
   const dataSource = await openDatabase(config.db);
   const tx = new Transactor(dataSource);
   const repo = new PostgresUsersRepository(tx);
-  const hasher = new BcryptHasher(config.bcryptCost);
+  const hasher = metricsHasher(new BcryptHasher(config.bcryptCost), registry);
   const auth = createAuthClient({
     url: config.authGrpc.url,
     timeoutMs: config.authGrpc.timeoutMs,

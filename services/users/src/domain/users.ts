@@ -137,7 +137,7 @@ export class Users implements UsersService {
 
   async changeSecret(ctx: Ctx, oldSecret: string, newSecret: string): Promise<User> {
     const id = ctx.caller!.userId;
-    await this.access.verifySecret(id, oldSecret);
+    await this.access.verifySecret(id, oldSecret, ctx);
     return this.accounts.setSecret(ctx, id, newSecret, 'self');
   }
 
