@@ -9,6 +9,9 @@ import type { Ctx } from '../service';
 /** A bcrypt hash as other systems store it: $2a$, $2b$ or $2y$, cost 04-31, 53 characters of salt and hash. */
 export const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$/;
 
+/** Imported hashes above this cost are refused: one compare at cost 31 takes hours and starves libuv's pool. */
+export const IMPORT_MAX_BCRYPT_COST = 14;
+
 /** At most this many users per request (a batch also fits the 100 kB body limit). */
 export const IMPORT_BATCH_MAX = 1000;
 
@@ -151,6 +154,9 @@ export class UserImporter {
     }
     if (row.secret_hash !== undefined && !BCRYPT_HASH.test(row.secret_hash)) {
       return 'secret_hash: not a bcrypt hash ($2a$, $2b$ or $2y$, cost 04-31, 60 characters)';
+    }
+    if (row.secret_hash !== undefined && Number(row.secret_hash.slice(4, 6)) > IMPORT_MAX_BCRYPT_COST) {
+      return `secret_hash: bcrypt cost above ${IMPORT_MAX_BCRYPT_COST} is refused (too slow to verify)`;
     }
     if (row.secret !== undefined) {
       if (Buffer.byteLength(row.secret) > 72) return 'secret: longer than 72 bytes';
