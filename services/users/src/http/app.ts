@@ -95,6 +95,9 @@ const refuseNulInQuery: RequestHandler = (req, res, next) => {
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // A trailing slash is another route (404): gateways limit exact paths, so /users/tokens/issue/
+  // must not reach the sign-in route around them.
+  app.set('strict routing', true);
   // Behind the gateway, the client address comes from X-Forwarded-For set by a private-network proxy.
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(observe(deps.logger, deps.registry));
