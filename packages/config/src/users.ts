@@ -3,6 +3,7 @@ import { bool, duration, int, logLevel, port, positiveDuration, ratio, regex, st
 import { databaseConfig, databaseFields, type DatabaseConfig } from './database';
 import { parseEnv, type Env } from './load';
 import { loadOAuthConfig, type OAuthConfig } from './oauth';
+import { securityConfig, securityFields, type SecurityConfig } from './security';
 
 // Every variable of the seed's users-service table, `MG_USERS_*` -> `USHER_USERS_*`, `MG_*` -> `USHER_*`.
 export const UsersEnv = z.object({
@@ -73,6 +74,7 @@ export const UsersEnv = z.object({
     .string()
     .default('/dashboard')
     .refine((v) => /^\/[\w-]+(\/[\w-]+)*$/.test(v), 'expected a path like /dashboard'),
+  ...securityFields,
 });
 
 export interface TlsFiles {
@@ -89,6 +91,8 @@ export interface UsersConfig {
   allowUnverifiedUser: boolean;
   bcryptCost: number;
   lockout: { threshold: number; windowMs: number; durationMs: number };
+  /** Issue 16: trusted proxies (and later limits and password checks). */
+  security: SecurityConfig;
   /** USHER_REQUIRE_AUTHENTICATION: when false, requests without a token act as the owner. */
   requireAuthentication: boolean;
   production: boolean;
@@ -148,6 +152,7 @@ export function loadUsersConfig(env: Env = process.env): UsersConfig {
       windowMs: e.USHER_USERS_LOCKOUT_WINDOW,
       durationMs: e.USHER_USERS_LOCKOUT_DURATION,
     },
+    security: securityConfig(e),
     requireAuthentication: e.USHER_REQUIRE_AUTHENTICATION,
     production: e.NODE_ENV === 'production',
     http: {

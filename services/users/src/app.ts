@@ -145,6 +145,7 @@ export async function startUsersService(
     registry,
     instanceId,
     requireAuthentication: config.requireAuthentication,
+    trustedProxies: config.security.trustedProxies,
     owner,
     gate: { accessState: (id) => repo.accessState(id), allowUnverified: config.allowUnverifiedUser },
     dashboard: config.dashboard.enabled ? { path: config.dashboard.path } : undefined,

@@ -40,4 +40,36 @@ describe('security: leaks', () => {
     expect(full.status).toBe(200);
     expect(full.body.total).toBe(1);
   }, 60_000);
+
+  describe('X-Forwarded-For', () => {
+    /** Signs in with a forged X-Forwarded-For and reads the IP the audit log recorded for it. */
+    async function recordedIp(target: UsersInstance, name: string): Promise<string> {
+      const client = api(target.url);
+      const boss = (await client.signIn(OWNER.username, OWNER.password)).access_token;
+      const created = await client.post('/users', newUserBody(name), boss);
+      expect(created.status).toBe(201);
+      const res = await fetch(`${target.url}/users/tokens/issue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' },
+        body: JSON.stringify({ identity: `user_${name}`, secret: 'not-the-secret' }),
+      });
+      expect(res.status).toBe(401);
+      const log = await client.get(`/audit?user_id=${created.body.id}&type=signin_failed`, boss);
+      expect(log.body.events).toHaveLength(1);
+      return log.body.events[0].ip;
+    }
+
+    it('is ignored from a peer that is not a trusted proxy (USHER_TRUSTED_PROXIES)', async () => {
+      const strict = await startUsers(auth.address, { USHER_TRUSTED_PROXIES: '10.20.30.0/24' });
+      try {
+        expect(await recordedIp(strict, 'xff')).toMatch(/127\.0\.0\.1/);
+      } finally {
+        await strict.stop();
+      }
+    }, 120_000);
+
+    it('is believed from a trusted proxy (the default: loopback)', async () => {
+      expect(await recordedIp(users, 'xffok')).toBe('203.0.113.7');
+    }, 60_000);
+  });
 });
