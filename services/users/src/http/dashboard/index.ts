@@ -293,7 +293,8 @@ export function dashboard(options: DashboardOptions): RequestHandler {
           'use GET to check, POST to sign in and DELETE to sign out',
         );
       }
-      if (!PROXIED.test(route) || NOT_PROXIED.test(route)) return sendError(res, 404, 'not_found', 'route not found');
+      if (!PROXIED.test(route) || NOT_PROXIED.test(route))
+        return sendError(res, 404, 'not_found', 'route not found');
       void (async () => {
         const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
         delete req.headers.authorization;
