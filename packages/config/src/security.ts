@@ -1,5 +1,6 @@
 import { isIP } from 'net';
 import { z } from 'zod';
+import { bool, positiveDuration, url } from './fields';
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
@@ -34,13 +35,28 @@ export const securityFields = {
       (list) => list.every(isProxyEntry),
       'expected comma-separated CIDRs or loopback/linklocal/uniquelocal',
     ),
+  /** Also refuse passwords Have I Been Pwned knows (range API, k-anonymity); off by default. */
+  USHER_PASSWORD_BREACH_CHECK: bool(false),
+  USHER_PASSWORD_BREACH_CHECK_URL: url(['http', 'https']).default('https://api.pwnedpasswords.com'),
+  USHER_PASSWORD_BREACH_CHECK_TIMEOUT: positiveDuration('2s'),
 };
 
 export interface SecurityConfig {
   /** USHER_TRUSTED_PROXIES, parsed. */
   trustedProxies: string[];
+  /** USHER_PASSWORD_BREACH_CHECK(_URL, _TIMEOUT): fails open (with a warning) when unreachable. */
+  breachCheck: { enabled: boolean; baseUrl: string; timeoutMs: number };
 }
 
-export function securityConfig(e: { USHER_TRUSTED_PROXIES: string[] }): SecurityConfig {
-  return { trustedProxies: e.USHER_TRUSTED_PROXIES };
+type SecurityEnv = { [K in keyof typeof securityFields]: z.output<(typeof securityFields)[K]> };
+
+export function securityConfig(e: SecurityEnv): SecurityConfig {
+  return {
+    trustedProxies: e.USHER_TRUSTED_PROXIES,
+    breachCheck: {
+      enabled: e.USHER_PASSWORD_BREACH_CHECK,
+      baseUrl: e.USHER_PASSWORD_BREACH_CHECK_URL,
+      timeoutMs: e.USHER_PASSWORD_BREACH_CHECK_TIMEOUT,
+    },
+  };
 }

@@ -30,6 +30,7 @@ import { Transactor } from './postgres/tx';
 import { PostgresUsersRepository } from './postgres/user-repository';
 import type { Caller, UsersService } from './service';
 import { OAuthAccounts } from './domain/oauth';
+import { PwnedPasswords } from './passwords/pwned';
 import { providerClient } from './oauth/providers';
 import { PostgresIdentities } from './postgres/identity-repository';
 
@@ -93,7 +94,18 @@ export async function startUsersService(
       mailQueue: mail.queue,
       mailTemplates: mail.templates,
     },
-    { passRegex: config.passRegex, dummyHash, lockout: config.lockout, links: config.links },
+    {
+      passRegex: config.passRegex,
+      breachCheck: config.security.breachCheck.enabled
+        ? new PwnedPasswords({
+            ...config.security.breachCheck,
+            logger: logger.child({ component: 'breach-check' }),
+          })
+        : undefined,
+      dummyHash,
+      lockout: config.lockout,
+      links: config.links,
+    },
   );
   service = new AuthorizedUsers(service, repo, { allowSelfRegister: config.allowSelfRegister }, invitations);
   service = tracingUsers(service);

@@ -191,3 +191,9 @@ export interface MailQueue {
   /** Nudges the sender after a commit; it also polls, so a lost nudge only delays a mail. */
   wake(): void;
 }
+
+/** A list of breached passwords asked without giving the password away (k-anonymity). */
+export interface BreachCheck {
+  /** True when the password is known breached; false when not, or when the list cannot be asked. */
+  breached(secret: string): Promise<boolean>;
+}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'crypto';
 import { z } from 'zod';
 import { outboxInsert, outboxRow } from '@usher/events';
-import { AuthorizationError } from '../errors';
+import { AuthorizationError, ValidationError } from '../errors';
+import { PasswordPolicy } from '../passwords/policy';
 import type { PasswordHasher } from '../ports';
 import type { Transactor } from '../postgres/tx';
 import type { Ctx } from '../service';
@@ -79,7 +80,11 @@ export class UserImporter {
     private readonly tx: Transactor,
     private readonly hasher: PasswordHasher,
     private readonly options: { passRegex: RegExp },
-  ) {}
+  ) {
+    this.policy = new PasswordPolicy(options);
+  }
+
+  private readonly policy: PasswordPolicy;
 
   async import(ctx: Ctx, rows: unknown[], dryRun: boolean): Promise<ImportAnswer> {
     if (ctx.caller?.role !== 'owner') throw new AuthorizationError('only owners import users');
@@ -161,6 +166,12 @@ export class UserImporter {
     if (row.secret !== undefined) {
       if (Buffer.byteLength(row.secret) > 72) return 'secret: longer than 72 bytes';
       if (!this.options.passRegex.test(row.secret)) return 'secret: does not match the password policy';
+      try {
+        this.policy.checkLocal(row.secret, 'secret', row);
+      } catch (err) {
+        if (err instanceof ValidationError) return err.message;
+        throw err;
+      }
     }
     return row;
   }

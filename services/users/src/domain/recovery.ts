@@ -107,13 +107,15 @@ export class Recovery {
   }
 
   async resetPassword(ctx: Ctx, token: string, secret: string): Promise<void> {
-    this.accounts.checkSecret(secret, 'password');
+    await this.accounts.checkSecret(secret, 'password', {});
     const hash = await this.hasher.hash(secret);
     // Token, secret and sessions change together: any failure leaves the token usable.
     const userId = await this.uow.run(async () => {
       const spent = await this.links.consume('password_reset', token);
       const user = spent?.userId ? await this.repo.findById(spent.userId) : null;
       if (!user || user.status !== 'enabled') throw invalidEmailToken();
+      // a refusal rolls back the spent token: the link stays usable for a better password
+      this.accounts.checkSecretLocal(secret, 'password', user);
       await this.repo.updateSecretHash(user.id, hash, { mustChange: false });
       await this.links.spendAll('password_reset', user.id);
       await this.repo.update({ ...user, updatedAt: new Date(), updatedBy: user.id }, [

@@ -2,6 +2,7 @@ import type { RoleName } from '@usher/contracts';
 import type {
   AuditLog,
   AuthPort,
+  BreachCheck,
   EmailTokenStore,
   InvitationsRepository,
   LockoutStore,
@@ -39,6 +40,8 @@ import { Recovery } from './recovery';
 export interface UsersOptions {
   /** USHER_USERS_PASS_REGEX */
   passRegex: RegExp;
+  /** USHER_PASSWORD_BREACH_CHECK: the Have I Been Pwned range check, when on. */
+  breachCheck?: BreachCheck;
   /** A hash of a random secret made with the live settings: unknown identities are compared against it. */
   dummyHash: string;
   lockout: { threshold: number; windowMs: number; durationMs: number };
@@ -75,6 +78,7 @@ export class Users implements UsersService {
   constructor(deps: UsersDeps, options: UsersOptions) {
     this.accounts = new Accounts(deps.repo, deps.hasher, deps.auth, deps.audit, deps.uow, {
       passRegex: options.passRegex,
+      breachCheck: options.breachCheck,
     });
     this.access = new Access(deps.repo, deps.hasher, deps.auth, deps.audit, deps.lockout, deps.uow, options);
     const links = new LinkMailer(deps.emailTokens, deps.mailQueue, deps.mailTemplates, options.links);
