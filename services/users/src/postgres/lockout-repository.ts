@@ -44,9 +44,12 @@ export class PostgresLockout implements LockoutStore {
   async recordFailure(key: string, attempt: number, policy: LockPolicy): Promise<LockState> {
     if (attempt < policy.threshold) return { failures: attempt, lockedUntil: null, started: false };
     const rows: { locked_until: Date }[] = await this.tx.manager().query(
-      `update login_attempts set locked_until = now() + $2 * interval '1 millisecond'
-       where key = $1 and (locked_until is null or locked_until <= now())
-       returning locked_until`,
+      // wrapped in a select: TypeORM answers a bare UPDATE ... RETURNING as [rows, count]
+      `with locked as (
+         update login_attempts set locked_until = now() + $2 * interval '1 millisecond'
+         where key = $1 and (locked_until is null or locked_until <= now())
+         returning locked_until)
+       select locked_until from locked`,
       [key, policy.durationMs],
     );
     if (rows[0]) return { failures: attempt, lockedUntil: rows[0].locked_until, started: true };

@@ -1,6 +1,7 @@
 import {
   api,
   newUserBody,
+  OWNER,
   startAuthProcess,
   startUsers,
   type AuthProcess,
@@ -87,5 +88,17 @@ describe('security: atomic lockout', () => {
       (await http.post('/users/tokens/issue', { identity: 'user_oldsec', secret: 'secret-oldsec-long' }))
         .status,
     ).toBe(423);
+  }, 60_000);
+
+  it('audits each lock once, with the time it ends', async () => {
+    expect((await http.post('/users', newUserBody('once'))).status).toBe(201);
+    for (let i = 0; i < THRESHOLD + 2; i++) {
+      await http.post('/users/tokens/issue', { identity: 'user_once', secret: `bad-once-${i}` });
+    }
+    const owner = (await http.signIn(OWNER.username, OWNER.password)).access_token;
+    const id = (await http.get('/users/search?username=user_once', owner)).body.users[0].id;
+    const log = await http.get(`/audit?user_id=${id}&type=locked`, owner);
+    expect(log.body.events).toHaveLength(1);
+    expect(Date.parse(log.body.events[0].details.until)).toBeGreaterThan(Date.now());
   }, 60_000);
 });
