@@ -5,3 +5,4 @@ export { UsersEnv, loadUsersConfig, type UsersConfig, type EmailConfig, type Tls
 export { AuthEnv, loadAuthConfig, type AuthConfig } from './auth';
 export { loadOAuthProviders, type OAuthConfig, type OAuthProviderConfig } from './oauth';
 export { isProxyEntry, type SecurityConfig } from './security';
+export { magistralaName, withMagistralaFallbacks } from './magistrala';
