@@ -14,6 +14,7 @@ export {
   type PermissionSet,
   type AuthClients,
 } from './auth-clients';
+export { isProxyEntry, type SecurityConfig } from './security';
 export { magistralaName, withMagistralaFallbacks } from './magistrala';
 export { SecretBox, SecretBoxError, parseKek, kekId, isSealed } from './secret-box';
 export { natsConnection, redactUrl, type NatsConnection } from './nats';

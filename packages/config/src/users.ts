@@ -16,6 +16,7 @@ import { databaseConfig, databaseFields, type DatabaseConfig } from './database'
 import { parseEnv, type Env } from './load';
 import { oauthNamesIn, withMagistralaFallbacks } from './magistrala';
 import { loadOAuthConfig, type OAuthConfig } from './oauth';
+import { securityConfig, securityFields, type SecurityConfig } from './security';
 
 // Every variable of the seed's users-service table, `MG_USERS_*` -> `USHER_USERS_*`, `MG_*` -> `USHER_*`.
 export const UsersEnv = z.object({
@@ -90,6 +91,7 @@ export const UsersEnv = z.object({
     .string()
     .default('/dashboard')
     .refine((v) => /^\/[\w-]+(\/[\w-]+)*$/.test(v), 'expected a path like /dashboard'),
+  ...securityFields,
 });
 
 export interface TlsFiles {
@@ -106,6 +108,8 @@ export interface UsersConfig {
   allowUnverifiedUser: boolean;
   bcryptCost: number;
   lockout: { threshold: number; windowMs: number; durationMs: number };
+  /** Issue 16: trusted proxies (and later limits and password checks). */
+  security: SecurityConfig;
   /** USHER_REQUIRE_AUTHENTICATION: when false, requests without a token act as the owner. */
   requireAuthentication: boolean;
   production: boolean;
@@ -170,6 +174,7 @@ export function loadUsersConfig(rawEnv: Env = process.env): UsersConfig {
       windowMs: e.USHER_USERS_LOCKOUT_WINDOW,
       durationMs: e.USHER_USERS_LOCKOUT_DURATION,
     },
+    security: securityConfig(e),
     requireAuthentication: e.USHER_REQUIRE_AUTHENTICATION,
     production,
     http: {

@@ -21,7 +21,7 @@ import { startPurgeJob } from './jobs/purge';
 import { startMail } from './mail';
 import { AuthorizedUsers } from './middleware/authorization';
 import { loggingUsers } from './middleware/logging';
-import { metricsLockout, metricsUsers } from './middleware/metrics';
+import { metricsHasher, metricsLockout, metricsUsers } from './middleware/metrics';
 import { tracingUsers } from './middleware/tracing';
 import { OutboxRelay } from '@usher/events';
 import { RecordingAuditLog } from './events/recorder';
@@ -33,12 +33,15 @@ import { Transactor } from './postgres/tx';
 import { PostgresUsersRepository } from './postgres/user-repository';
 import type { Caller, UsersService } from './service';
 import { OAuthAccounts } from './domain/oauth';
+import { PwnedPasswords } from './passwords/pwned';
 import { providerClient } from './oauth/providers';
 import { PostgresIdentities } from './postgres/identity-repository';
 
 export interface UsersHandle {
   port: number;
   url: string;
+  /** Where /metrics is served (its own port when USHER_USERS_METRICS_PORT is set). */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -76,7 +79,7 @@ export async function startUsersService(
   const dataSource = await openDatabase(config.db);
   const tx = new Transactor(dataSource);
   const repo = new PostgresUsersRepository(tx);
-  const hasher = new BcryptHasher(config.bcryptCost);
+  const hasher = metricsHasher(new BcryptHasher(config.bcryptCost), registry);
   const auth = createAuthClient({
     url: config.authGrpc.url,
     timeoutMs: config.authGrpc.timeoutMs,
@@ -104,7 +107,18 @@ export async function startUsersService(
       mailQueue: mail.queue,
       mailTemplates: mail.templates,
     },
-    { passRegex: config.passRegex, dummyHash, lockout: config.lockout, links: config.links },
+    {
+      passRegex: config.passRegex,
+      breachCheck: config.security.breachCheck.enabled
+        ? new PwnedPasswords({
+            ...config.security.breachCheck,
+            logger: logger.child({ component: 'breach-check' }),
+          })
+        : undefined,
+      dummyHash,
+      lockout: config.lockout,
+      links: config.links,
+    },
   );
   service = new AuthorizedUsers(service, repo, { allowSelfRegister: config.allowSelfRegister }, invitations);
   service = tracingUsers(service);
@@ -156,6 +170,7 @@ export async function startUsersService(
     registry,
     instanceId,
     requireAuthentication: config.requireAuthentication,
+    trustedProxies: config.security.trustedProxies,
     owner,
     gate: { accessState: (id) => repo.accessState(id), allowUnverified: config.allowUnverifiedUser },
     dashboard: config.dashboard.enabled ? { path: config.dashboard.path } : undefined,

@@ -111,19 +111,34 @@ export interface AuditLog {
 }
 
 export interface LockState {
+  /** Attempts (reserved or failed) counted in the current window. */
   failures: number;
   lockedUntil: Date | null;
+  /** True when this very call started the lock (counted once per lock by metrics and audit). */
+  started?: boolean;
 }
 
-/** Failed sign-in counters, shared by every replica. */
+export interface LockPolicy {
+  threshold: number;
+  windowMs: number;
+  durationMs: number;
+}
+
+/**
+ * Failed sign-in counters, shared by every replica. An attempt is reserved before its secret is
+ * compared, so that with threshold N at most N secrets are compared per window whatever the
+ * concurrency: the (N+1)th reservation finds (or starts) a lock.
+ */
 export interface LockoutStore {
   /** When the key is locked, until when; else null. */
   lockedUntil(key: string): Promise<Date | null>;
-  /** Counts one failure in the window; locks the key when the threshold is reached. */
-  recordFailure(
-    key: string,
-    policy: { threshold: number; windowMs: number; durationMs: number },
-  ): Promise<LockState>;
+  /**
+   * Counts one attempt atomically before the compare. Locked (lockedUntil set): refuse without
+   * comparing. A reservation past the threshold starts the lock itself.
+   */
+  reserve(key: string, policy: LockPolicy): Promise<LockState>;
+  /** The compare of a reserved attempt failed: locks the key when that attempt reached the threshold. */
+  recordFailure(key: string, attempt: number, policy: LockPolicy): Promise<LockState>;
   clear(key: string): Promise<void>;
 }
 
@@ -196,4 +211,10 @@ export interface MailQueue {
   enqueue(mail: OutgoingMail): Promise<void>;
   /** Nudges the sender after a commit; it also polls, so a lost nudge only delays a mail. */
   wake(): void;
+}
+
+/** A list of breached passwords asked without giving the password away (k-anonymity). */
+export interface BreachCheck {
+  /** True when the password is known breached; false when not, or when the list cannot be asked. */
+  breached(secret: string): Promise<boolean>;
 }

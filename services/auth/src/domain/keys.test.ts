@@ -62,7 +62,7 @@ describe('signing keys', () => {
 
   it('reloads for an unknown kid at most once per gap, shared by concurrent callers', async () => {
     const repo = new MemoryKeys();
-    const ring = new KeyRing(repo, { retiredGraceMs: 60_000, minReloadGapMs: 200 });
+    const ring = new KeyRing(repo, { retiredGraceMs: 60_000, minReloadGapMs: 200, maxLookupWaitMs: 5000 });
     await ring.init();
     const loads = repo.loads;
     const results = await Promise.all([ring.lookup('nope'), ring.lookup('nope'), ring.lookup('nope')]);
@@ -72,5 +72,16 @@ describe('signing keys', () => {
     const other = generateSigningKey(new Date());
     repo.rows.push(other);
     expect((await ring.lookup(other.kid))?.kid).toBe(other.kid);
+  });
+
+  it('answers an unknown kid as unknown within its wait budget while the next reload is far off', async () => {
+    const repo = new MemoryKeys();
+    const ring = new KeyRing(repo, { retiredGraceMs: 60_000, minReloadGapMs: 600_000, maxLookupWaitMs: 50 });
+    await ring.init();
+    const loads = repo.loads;
+    // within the reload gap: no reload, no wait for it (the old code slept until the gap was over)
+    expect(await ring.lookup('unknown-1')).toBeUndefined();
+    expect(await ring.lookup('unknown-2')).toBeUndefined();
+    expect(repo.loads).toBe(loads);
   });
 });

@@ -41,6 +41,12 @@ export interface KeyRingOptions {
   retiredGraceMs: number;
   /** Unknown kids trigger at most one reload per this many ms. */
   minReloadGapMs?: number;
+  /**
+   * The longest an unknown kid waits for a reload (default 200 ms, well inside callers' gRPC
+   * deadlines): past it the kid is unknown and the token is refused as invalid (401), never left
+   * to run into the caller's deadline (503).
+   */
+  maxLookupWaitMs?: number;
   now?: () => number;
 }
 
@@ -110,17 +116,25 @@ export class KeyRing {
     return key && key.verifyUntil > this.now() ? key : undefined;
   }
 
-  /** For an unknown kid: waits for a reload (at most one per `minReloadGapMs`, shared) then looks again. */
+  /**
+   * For an unknown kid: waits (at most `maxLookupWaitMs`) for a reload (at most one per
+   * `minReloadGapMs`, shared) then looks again.
+   */
   async lookup(kid: string): Promise<LoadedKey | undefined> {
     const known = this.verifyingKey(kid);
     if (known) return known;
     if (!this.pending) {
       const wait = Math.max(0, this.lastReloadStart + this.minGap - this.now());
-      this.pending = new Promise<void>((resolve) => setTimeout(resolve, wait))
+      this.pending = new Promise<void>((resolve) => setTimeout(resolve, wait).unref())
         .then(() => this.reload())
         .finally(() => (this.pending = undefined));
     }
-    await this.pending.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.options.maxLookupWaitMs ?? 200);
+    });
+    await Promise.race([this.pending.catch(() => undefined), budget]);
+    clearTimeout(timer);
     return this.verifyingKey(kid);
   }
 

@@ -9,6 +9,7 @@ import type {
   AuditLog,
   AuthPort,
   LockoutStore,
+  LockState,
   PasswordHasher,
   RefreshFailure,
   UnitOfWork,
@@ -57,37 +58,28 @@ export class Access {
     const found = await this.repo.findCredentials(identity);
     const key = lockKey(found?.user.id, identity);
     const targetId = found?.user.id ?? null;
-    // A locked key answers 423 even to the right secret; unknown identities lock the same way.
-    const lockedUntil = await this.lockout.lockedUntil(key);
-    if (lockedUntil) {
-      await audit(
-        this.log,
-        ctx,
-        'signin_failed',
-        targetId,
-        { identity: identity.trim().toLowerCase(), reason: 'locked' },
-        'failure',
-      );
-      throw lockedError(lockedUntil);
+    const shown = identity.trim().toLowerCase();
+    // The attempt is reserved before the compare: a locked key answers 423 even to the right
+    // secret, without comparing it; unknown identities lock the same way.
+    const reserved = await this.lockout.reserve(key, this.options.lockout);
+    if (reserved.lockedUntil) {
+      await this.lockAudit(ctx, targetId, shown, reserved);
+      await audit(this.log, ctx, 'signin_failed', targetId, { identity: shown, reason: 'locked' }, 'failure');
+      throw lockedError(reserved.lockedUntil);
     }
     // Unknown identities still pay for one bcrypt comparison so timing does not tell them apart.
     const ok = await this.hasher.compare(secret, found?.secretHash ?? this.options.dummyHash);
     if (!found || !ok || found.user.status !== 'enabled') {
-      const state = await this.lockout.recordFailure(key, this.options.lockout);
+      const state = await this.lockout.recordFailure(key, reserved.failures, this.options.lockout);
       await audit(
         this.log,
         ctx,
         'signin_failed',
         targetId,
-        { identity: identity.trim().toLowerCase(), reason: 'invalid_credentials' },
+        { identity: shown, reason: 'invalid_credentials' },
         'failure',
       );
-      if (state.lockedUntil && state.failures === this.options.lockout.threshold) {
-        await audit(this.log, ctx, 'locked', targetId, {
-          identity: identity.trim().toLowerCase(),
-          until: state.lockedUntil.toISOString(),
-        });
-      }
+      await this.lockAudit(ctx, targetId, shown, state);
       throw invalidCredentials();
     }
     await this.lockout.clear(key);
@@ -198,14 +190,33 @@ export class Access {
     await audit(this.log, ctx, 'key_revoked', caller.userId, { key_id: id });
   }
 
-  /** For a change of one's own secret: the old one must match (401 otherwise, counted like a failed sign-in). */
-  async verifySecret(userId: string, secret: string): Promise<void> {
+  /**
+   * For a change of one's own secret: the lock is checked (and the attempt reserved) before the
+   * old secret is compared; a mismatch is 401 and counts like a failed sign-in.
+   */
+  async verifySecret(userId: string, secret: string, ctx: Ctx): Promise<void> {
+    const key = lockKey(userId, '');
+    const reserved = await this.lockout.reserve(key, this.options.lockout);
+    if (reserved.lockedUntil) {
+      await this.lockAudit(ctx, userId, null, reserved);
+      throw lockedError(reserved.lockedUntil);
+    }
     const hash = await this.repo.secretHashOf(userId);
     if (!hash || !(await this.hasher.compare(secret, hash))) {
-      const state = await this.lockout.recordFailure(lockKey(userId, ''), this.options.lockout);
-      if (state.lockedUntil) throw lockedError(state.lockedUntil);
+      const state = await this.lockout.recordFailure(key, reserved.failures, this.options.lockout);
+      await this.lockAudit(ctx, userId, null, state);
       throw new AuthenticationError('old_secret does not match');
     }
+    await this.lockout.clear(key);
+  }
+
+  /** Audits the start of a lock, once per lock. */
+  private async lockAudit(ctx: Ctx, targetId: string | null, identity: string | null, state: LockState) {
+    if (!state.started || !state.lockedUntil) return;
+    await audit(this.log, ctx, 'locked', targetId, {
+      ...(identity === null ? {} : { identity }),
+      until: state.lockedUntil.toISOString(),
+    });
   }
 
   listAudit(_ctx: Ctx, query: AuditQuery): Promise<Page<AuditEntry>> {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'crypto';
 import { roleLevel, type RoleName } from '@usher/contracts';
 import { ConflictError, NotFoundError, StatusUnchangedError, ValidationError } from '../errors';
-import type { AuditLog, AuthPort, PasswordHasher, UnitOfWork, UsersRepository } from '../ports';
+import type { AuditLog, AuthPort, BreachCheck, PasswordHasher, UnitOfWork, UsersRepository } from '../ports';
+import { PasswordPolicy, type SecretOwner } from '../passwords/policy';
 import type {
   AuditType,
   Ctx,
@@ -20,6 +21,8 @@ import type { SecurityNotices } from './notices';
 export interface AccountsOptions {
   /** USHER_USERS_PASS_REGEX */
   passRegex: RegExp;
+  /** USHER_PASSWORD_BREACH_CHECK: the Have I Been Pwned range check, when on. */
+  breachCheck?: BreachCheck;
   /** Mails the owner about a changed password or address (left out in unit tests without mail). */
   notices?: SecurityNotices;
 }
@@ -33,14 +36,20 @@ export class Accounts {
     private readonly log: AuditLog,
     private readonly uow: UnitOfWork,
     private readonly options: AccountsOptions,
-  ) {}
+  ) {
+    this.policy = new PasswordPolicy(options);
+  }
 
-  checkSecret(secret: string, field = 'credentials.secret') {
-    // bcrypt reads only the first 72 bytes: a longer secret would silently be cut.
-    if (Buffer.byteLength(secret) > 72) throw new ValidationError('must be at most 72 bytes', field);
-    if (!this.options.passRegex.test(secret)) {
-      throw new ValidationError(`does not meet the password policy ${this.options.passRegex.source}`, field);
-    }
+  private readonly policy: PasswordPolicy;
+
+  /** The password policy (passwords/policy.ts): 400 naming the field and the reason. */
+  checkSecret(secret: string, field: string, owner: SecretOwner): Promise<void> {
+    return this.policy.check(secret, field, owner);
+  }
+
+  /** The checks that need no network (for use inside a transaction). */
+  checkSecretLocal(secret: string, field: string, owner: SecretOwner): void {
+    this.policy.checkLocal(secret, field, owner);
   }
 
   /** `verified`: the address is known to work (an accepted invitation, the owner made at startup). */
@@ -49,7 +58,7 @@ export class Accounts {
     input: NewUser,
     options: { verified?: boolean; details?: Record<string, unknown> } = {},
   ): Promise<User> {
-    this.checkSecret(input.secret);
+    await this.checkSecret(input.secret, 'credentials.secret', input);
     const hash = await this.hasher.hash(input.secret);
     const user: User = {
       id: randomUUID(),
@@ -171,7 +180,7 @@ export class Accounts {
    * keys: whoever held the account before must keep no way in. The owner is mailed either way.
    */
   async setSecret(ctx: Ctx, id: string, secret: string, by: 'admin' | 'self' = 'admin'): Promise<User> {
-    this.checkSecret(secret, 'new_secret');
+    await this.checkSecret(secret, 'new_secret', await this.load(id));
     const hash = await this.hasher.hash(secret);
     const changed = await this.uow.run(async () => {
       const user = await this.load(id);

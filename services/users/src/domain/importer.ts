@@ -1,13 +1,17 @@
 import { randomUUID } from 'crypto';
 import { z } from 'zod';
 import { outboxInsert, outboxRow } from '@usher/events';
-import { AuthorizationError } from '../errors';
+import { AuthorizationError, ValidationError } from '../errors';
+import { PasswordPolicy } from '../passwords/policy';
 import type { PasswordHasher } from '../ports';
 import type { Transactor } from '../postgres/tx';
 import type { Ctx } from '../service';
 
 /** A bcrypt hash as other systems store it: $2a$, $2b$ or $2y$, cost 04-31, 53 characters of salt and hash. */
 export const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$/;
+
+/** Imported hashes above this cost are refused: one compare at cost 31 takes hours and starves libuv's pool. */
+export const IMPORT_MAX_BCRYPT_COST = 14;
 
 /** At most this many users per request (a batch also fits the 100 kB body limit). */
 export const IMPORT_BATCH_MAX = 1000;
@@ -76,7 +80,11 @@ export class UserImporter {
     private readonly tx: Transactor,
     private readonly hasher: PasswordHasher,
     private readonly options: { passRegex: RegExp },
-  ) {}
+  ) {
+    this.policy = new PasswordPolicy(options);
+  }
+
+  private readonly policy: PasswordPolicy;
 
   async import(ctx: Ctx, rows: unknown[], dryRun: boolean): Promise<ImportAnswer> {
     if (ctx.caller?.role !== 'owner') throw new AuthorizationError('only owners import users');
@@ -152,9 +160,18 @@ export class UserImporter {
     if (row.secret_hash !== undefined && !BCRYPT_HASH.test(row.secret_hash)) {
       return 'secret_hash: not a bcrypt hash ($2a$, $2b$ or $2y$, cost 04-31, 60 characters)';
     }
+    if (row.secret_hash !== undefined && Number(row.secret_hash.slice(4, 6)) > IMPORT_MAX_BCRYPT_COST) {
+      return `secret_hash: bcrypt cost above ${IMPORT_MAX_BCRYPT_COST} is refused (too slow to verify)`;
+    }
     if (row.secret !== undefined) {
       if (Buffer.byteLength(row.secret) > 72) return 'secret: longer than 72 bytes';
       if (!this.options.passRegex.test(row.secret)) return 'secret: does not match the password policy';
+      try {
+        this.policy.checkLocal(row.secret, 'secret', row);
+      } catch (err) {
+        if (err instanceof ValidationError) return err.message;
+        throw err;
+      }
     }
     return row;
   }

@@ -83,7 +83,8 @@ export class Invitations {
   }
 
   async accept(ctx: Ctx, input: AcceptInvitationInput): Promise<User> {
-    this.accounts.checkSecret(input.secret, 'password');
+    // register() checks it again with the invitation's address, inside the transaction
+    await this.accounts.checkSecret(input.secret, 'password', { username: input.username });
     // Token, invitation and account change together: a taken username leaves the link usable.
     return this.uow.run(async () => {
       const spent = await this.links.consume('invitation', input.token);

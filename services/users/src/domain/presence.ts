@@ -21,7 +21,7 @@ export class Presence {
   async prove(ctx: Ctx, secret: string | undefined): Promise<void> {
     const caller = ctx.caller!;
     // A wrong secret counts like a failed sign-in (and locks the same way).
-    if (secret !== undefined) return this.access.verifySecret(caller.userId, secret);
+    if (secret !== undefined) return this.access.verifySecret(caller.userId, secret, ctx);
     if (caller.sessionId) {
       // A session keeps its id across refreshes: its creation is the sign-in.
       const sessions = await this.auth.listSessions(caller.userId);

@@ -110,7 +110,7 @@ export class Recovery {
   }
 
   async resetPassword(ctx: Ctx, token: string, secret: string): Promise<void> {
-    this.accounts.checkSecret(secret, 'password');
+    await this.accounts.checkSecret(secret, 'password', {});
     const hash = await this.hasher.hash(secret);
     // Token, secret and sessions change together: any failure leaves the token usable.
     const userId = await this.uow.run(async () => {
@@ -119,6 +119,8 @@ export class Recovery {
       // The link vouches for the address it was mailed to: after an email change it is void.
       if (!user || user.status !== 'enabled' || user.email.toLowerCase() !== spent!.email.toLowerCase())
         throw invalidEmailToken();
+      // a refusal rolls back the spent token: the link stays usable for a better password
+      this.accounts.checkSecretLocal(secret, 'password', user);
       await this.repo.updateSecretHash(user.id, hash, { mustChange: false });
       await this.links.spendAll('password_reset', user.id);
       // Reading the mail proves the address is the owner's: an unverified account becomes verified

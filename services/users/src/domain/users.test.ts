@@ -16,6 +16,7 @@ import type {
   EmailTokenStore,
   InvitationsRepository,
   LockoutStore,
+  LockPolicy,
   LockState,
   MailQueue,
   MailTemplates,
@@ -127,14 +128,21 @@ class MemoryLockout implements LockoutStore {
     const s = this.state.get(key);
     return s?.lockedUntil && s.lockedUntil > new Date() ? s.lockedUntil : null;
   }
-  async recordFailure(key: string, policy: { threshold: number; durationMs: number }) {
-    const failures = (this.state.get(key)?.failures ?? 0) + 1;
-    const next = {
-      failures,
-      lockedUntil: failures >= policy.threshold ? new Date(Date.now() + policy.durationMs) : null,
-    };
+  async reserve(key: string, policy: LockPolicy): Promise<LockState> {
+    const locked = await this.lockedUntil(key);
+    const failures = (this.state.get(key)?.failures ?? 0) + (locked ? 0 : 1);
+    const lockedUntil =
+      locked ?? (failures > policy.threshold ? new Date(Date.now() + policy.durationMs) : null);
+    this.state.set(key, { failures, lockedUntil });
+    return { failures, lockedUntil, started: !locked && lockedUntil !== null };
+  }
+  async recordFailure(key: string, attempt: number, policy: LockPolicy): Promise<LockState> {
+    if (attempt < policy.threshold || (await this.lockedUntil(key))) {
+      return { failures: attempt, lockedUntil: await this.lockedUntil(key), started: false };
+    }
+    const next = { failures: attempt, lockedUntil: new Date(Date.now() + policy.durationMs) };
     this.state.set(key, next);
-    return next;
+    return { ...next, started: true };
   }
   async clear(key: string) {
     this.state.delete(key);

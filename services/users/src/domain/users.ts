@@ -2,6 +2,7 @@ import type { RoleName } from '@usher/contracts';
 import type {
   AuditLog,
   AuthPort,
+  BreachCheck,
   EmailTokenStore,
   InvitationsRepository,
   LockoutStore,
@@ -43,6 +44,8 @@ import { Recovery } from './recovery';
 export interface UsersOptions {
   /** USHER_USERS_PASS_REGEX */
   passRegex: RegExp;
+  /** USHER_PASSWORD_BREACH_CHECK: the Have I Been Pwned range check, when on. */
+  breachCheck?: BreachCheck;
   /** A hash of a random secret made with the live settings: unknown identities are compared against it. */
   dummyHash: string;
   lockout: { threshold: number; windowMs: number; durationMs: number };
@@ -81,6 +84,7 @@ export class Users implements UsersService {
     const notices = new SecurityNotices(deps.mailQueue);
     this.accounts = new Accounts(deps.repo, deps.hasher, deps.auth, deps.audit, deps.uow, {
       passRegex: options.passRegex,
+      breachCheck: options.breachCheck,
       notices,
     });
     this.access = new Access(deps.repo, deps.hasher, deps.auth, deps.audit, deps.lockout, deps.uow, options);
@@ -147,7 +151,7 @@ export class Users implements UsersService {
 
   async changeSecret(ctx: Ctx, oldSecret: string, newSecret: string): Promise<User> {
     const id = ctx.caller!.userId;
-    await this.access.verifySecret(id, oldSecret);
+    await this.access.verifySecret(id, oldSecret, ctx);
     return this.accounts.setSecret(ctx, id, newSecret, 'self');
   }
 

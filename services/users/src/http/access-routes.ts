@@ -17,7 +17,7 @@ import {
 
 /** Tokens, sessions, API keys and the audit log. */
 export function accessRoutes(svc: UsersService, authn: Authenticator): Router {
-  const r = Router();
+  const r = Router({ strict: true });
 
   r.post(
     '/users/tokens/issue',

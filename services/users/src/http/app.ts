@@ -33,6 +33,8 @@ export interface HttpAppDeps {
   owner: () => Promise<Caller>;
   /** Temporary-password and email-verification rules for signed-in callers (none when absent). */
   gate?: AccountGate;
+  /** USHER_TRUSTED_PROXIES: peers whose X-Forwarded-For is believed (default loopback). */
+  trustedProxies?: string[];
   /** The web dashboard (USHER_DASHBOARD_PATH), when enabled; its dist folder for tests. */
   dashboard?: { path: string; distDir?: string };
   /** Sign-in with external identity providers (issue 12); its routes answer 404 without it. */
@@ -99,8 +101,12 @@ const refuseNulInQuery: RequestHandler = (req, res, next) => {
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  // Behind the gateway, the client address comes from X-Forwarded-For set by a private-network proxy.
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // A trailing slash is another route (404): gateways limit exact paths, so /users/tokens/issue/
+  // must not reach the sign-in route around them.
+  app.set('strict routing', true);
+  // The client address comes from X-Forwarded-For only when the peer is a configured proxy
+  // (USHER_TRUSTED_PROXIES): anyone else could forge it into audit entries, sessions and limits.
+  app.set('trust proxy', deps.trustedProxies ?? ['loopback']);
   app.use(observe(deps.logger, deps.registry));
   const setting = deps.authenticationSetting;
   const requireAuthentication = setting ? () => setting.required() : deps.requireAuthentication;

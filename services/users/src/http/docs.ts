@@ -69,7 +69,7 @@ const common = (res: Response) => {
  * /docs/assets. Mount before the body parser and the authenticated routes: all of it is public.
  */
 export function docsRouter(): Router {
-  const r = Router();
+  const r = Router({ strict: true });
   let spec: Buffer | undefined;
 
   r.get('/openapi.yaml', (_req, res) => {

@@ -25,7 +25,7 @@ const noStore: RequestHandler = (_req, res, next) => {
  * account routes: /users/invitations must not be read as /users/{id}.
  */
 export function emailRoutes(svc: UsersService, authn: Authenticator): Router {
-  const r = Router();
+  const r = Router({ strict: true });
 
   r.post(
     '/users/send-verification',

@@ -13,7 +13,7 @@ const ImportBody = z
 
 /** POST /users/import: bulk import (owners), see domain/importer.ts. Unknown (404) without an importer. */
 export function importRoutes(importer: UserImporter | undefined, authn: Authenticator): Router {
-  const r = Router();
+  const r = Router({ strict: true });
   r.post(
     '/users/import',
     (_req, _res, next) => (importer ? next() : next('router')),

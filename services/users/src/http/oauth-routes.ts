@@ -63,7 +63,7 @@ function same(a: string, b: string): boolean {
  * Every failed callback ends at the UI error URL with `?error=<short code>` and an audit entry.
  */
 export function oauthRoutes(wired: OAuthRoutesDeps | undefined, authn: Authenticator): Router {
-  const r = Router();
+  const r = Router({ strict: true });
   const deps = wired ?? disabled;
   const byName = new Map(deps.providers.map((p) => [p.name, p]));
   const secure = deps.callbackUrlPrefix.startsWith('https:');

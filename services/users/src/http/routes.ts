@@ -23,7 +23,7 @@ import {
 
 /** Accounts: the Magistrala users paths. Thin edge: decode + validate, call the service, encode. */
 export function accountRoutes(svc: UsersService, authn: Authenticator): Router {
-  const r = Router();
+  const r = Router({ strict: true });
   const ok = (body: object) => ({ status: 200, body });
 
   r.post(

@@ -8,7 +8,7 @@ const AuthenticationBody = z.object({ required: z.boolean() }).strict();
 
 /** GET (admins) and PUT (owners) /settings/authentication: see domain/settings.ts. */
 export function settingsRoutes(setting: AuthenticationSetting | undefined, authn: Authenticator): Router {
-  const r = Router();
+  const r = Router({ strict: true });
   const present: RequestHandler = (_req, _res, next) => (setting ? next() : next('router'));
   r.get(
     '/settings/authentication',

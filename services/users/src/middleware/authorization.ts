@@ -1,5 +1,5 @@
 import { roleAtLeast, type RoleName } from '@usher/contracts';
-import { AuthenticationError, AuthorizationError, NotFoundError } from '../errors';
+import { AuthenticationError, AuthorizationError, NotFoundError, ValidationError } from '../errors';
 import type { InvitationsRepository, UsersRepository } from '../ports';
 import type {
   AcceptInvitationInput,
@@ -149,6 +149,10 @@ export class AuthorizedUsers implements UsersService {
 
   async search(ctx: Ctx, query: SearchQuery): Promise<SearchPage> {
     const full = roleAtLeast(this.caller(ctx).role, 'admin');
+    // Email is hidden in the public scope, so filtering on it would leak addresses through `total`.
+    if (!full && query.email !== undefined) {
+      throw new ValidationError('filtering on email needs the admin role', 'email');
+    }
     return this.inner.search(ctx, { ...query, scope: full ? 'full' : 'public' });
   }
 

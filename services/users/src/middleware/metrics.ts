@@ -1,6 +1,6 @@
 import { Counter, Histogram, type Registry } from '@usher/telemetry';
 import { UsherError } from '../errors';
-import type { LockoutStore } from '../ports';
+import type { LockoutStore, LockState, PasswordHasher } from '../ports';
 import type { UsersService } from '../service';
 import { around, snake } from './around';
 
@@ -50,21 +50,38 @@ export function metricsUsers(inner: UsersService, registry: Registry): UsersServ
   });
 }
 
-/** Counts lockouts as they start: the failure that reaches the threshold and locks the key. */
+/** Counts lockouts as they start: the reservation or failure that locks the key, once per lock. */
 export function metricsLockout(inner: LockoutStore, registry: Registry): LockoutStore {
   const lockouts = new Counter({
     name: 'usher_users_lockouts_total',
     help: 'accounts (or unknown identities) locked after too many failed sign-ins',
     registers: [registry],
   });
+  const count = (state: LockState) => {
+    if (state.started) lockouts.inc();
+    return state;
+  };
   return {
     lockedUntil: (key) => inner.lockedUntil(key),
     clear: (key) => inner.clear(key),
-    async recordFailure(key, policy) {
-      const state = await inner.recordFailure(key, policy);
-      // failures keep counting while locked; only the one that reached the threshold starts a lock
-      if (state.lockedUntil && state.failures === policy.threshold) lockouts.inc();
-      return state;
+    reserve: async (key, policy) => count(await inner.reserve(key, policy)),
+    recordFailure: async (key, attempt, policy) => count(await inner.recordFailure(key, attempt, policy)),
+  };
+}
+
+/** Counts the secrets actually compared (bcrypt work): lockout bounds it per identity and window. */
+export function metricsHasher(inner: PasswordHasher, registry: Registry): PasswordHasher {
+  const compares = new Counter({
+    name: 'usher_users_password_compares_total',
+    help: 'password hash comparisons performed (sign-in, secret change)',
+    registers: [registry],
+  });
+  return {
+    hash: (secret) => inner.hash(secret),
+    needsRehash: (hash) => inner.needsRehash(hash),
+    compare(secret, hash) {
+      compares.inc();
+      return inner.compare(secret, hash);
     },
   };
 }

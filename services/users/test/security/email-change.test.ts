@@ -167,6 +167,6 @@ describe('proof of presence (unit, fake clock)', () => {
   it('checks the secret when one is given, whatever the session', async () => {
     const { presence, verifySecret } = at(0);
     await presence.prove(ctx, 'the-secret');
-    expect(verifySecret).toHaveBeenCalledWith('u1', 'the-secret');
+    expect(verifySecret).toHaveBeenCalledWith('u1', 'the-secret', ctx);
   });
 });

@@ -141,6 +141,7 @@ function setup() {
   const records: AuditRecord[] = [];
   const lockout: LockoutStore = {
     lockedUntil: async () => null,
+    reserve: async () => ({ failures: 1, lockedUntil: null }),
     recordFailure: async () => ({ failures: 1, lockedUntil: null }),
     clear: async () => undefined,
   };

@@ -48,6 +48,8 @@ export const DASHBOARD_CSP = [
 
 /** The API routes the dashboard may reach through its backend. */
 const PROXIED = /^\/(users|audit|stats|password\/reset-request)(\/|$)/;
+/** Token routes are the dashboard's own (/session): forwarding them would bypass its limits. */
+const NOT_PROXIED = /^\/+users\/+tokens(\/|$)/i;
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const BASE_TOKEN = '/__USHER_BASE__/';
 /** How long a refresh's result is handed to requests that were on their way with the same cookies. */
@@ -291,7 +293,8 @@ export function dashboard(options: DashboardOptions): RequestHandler {
           'use GET to check, POST to sign in and DELETE to sign out',
         );
       }
-      if (!PROXIED.test(route)) return sendError(res, 404, 'not_found', 'route not found');
+      if (!PROXIED.test(route) || NOT_PROXIED.test(route))
+        return sendError(res, 404, 'not_found', 'route not found');
       void (async () => {
         const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
         delete req.headers.authorization;
