@@ -15,3 +15,4 @@ export {
   type RevokeUserSessionsOptions,
 } from './client';
 export { requireAuth, optionalAuth, bearerToken, sendAuthError, type RequireAuthOptions } from './middleware';
+export { createVerifier, type Verifier, type VerifierOptions } from './verifier';

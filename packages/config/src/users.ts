@@ -31,6 +31,8 @@ export const UsersEnv = z.object({
   USHER_AUTH_GRPC_CLIENT_CERT: str(),
   USHER_AUTH_GRPC_CLIENT_KEY: str(),
   USHER_AUTH_GRPC_SERVER_CA_CERTS: str(),
+  USHER_AUTH_ISSUER: str('usher'),
+  USHER_AUTH_VERIFY_STALENESS: duration('1s'),
   ...databaseFields('USHER_USERS', 'users'),
   USHER_EMAIL_HOST: str('localhost'),
   USHER_EMAIL_PORT: port(25),
@@ -93,7 +95,15 @@ export interface UsersConfig {
   requireAuthentication: boolean;
   production: boolean;
   http: { host: string; port: number; tls: TlsFiles & { clientCa: string } };
-  authGrpc: { url: string; timeoutMs: number; tls: TlsFiles };
+  authGrpc: {
+    url: string;
+    timeoutMs: number;
+    tls: TlsFiles;
+    /** USHER_AUTH_ISSUER: the `iss` access tokens are verified against. */
+    issuer: string;
+    /** USHER_AUTH_VERIFY_STALENESS: revocation stream silence before falling back to Authenticate. */
+    stalenessMs: number;
+  };
   db: DatabaseConfig;
   natsUrl: string;
   /** USHER_USERS_ES_RETENTION: how long the USHER_USERS stream keeps events. */
@@ -163,6 +173,8 @@ export function loadUsersConfig(env: Env = process.env): UsersConfig {
     authGrpc: {
       url: e.USHER_AUTH_GRPC_URL,
       timeoutMs: e.USHER_AUTH_GRPC_TIMEOUT,
+      issuer: e.USHER_AUTH_ISSUER,
+      stalenessMs: e.USHER_AUTH_VERIFY_STALENESS,
       tls: {
         cert: e.USHER_AUTH_GRPC_CLIENT_CERT,
         key: e.USHER_AUTH_GRPC_CLIENT_KEY,

@@ -144,7 +144,7 @@ export async function startAuthService(
     const idleMs = Math.min(config.sessionIdleMs, config.refreshTtlMs); // as ListSessions counts them
     activeSessionsGauge(registry, () => countActiveSessions(ds, idleMs), { logger });
 
-    const grpcServer = createGrpcServer(service, logger, registry);
+    const grpcServer = createGrpcServer(service, logger, { registry, feed: cache });
     cleanups.push(() => drain(grpcServer, options.drainTimeoutMs ?? 10_000));
     const grpcPort = await bindGrpc(
       grpcServer.server,
@@ -153,7 +153,7 @@ export async function startAuthService(
     );
 
     const info = { ...buildInfo(), instanceId };
-    const httpServer = createHttpServer(info, registry);
+    const httpServer = createHttpServer(info, registry, service);
     const httpPort = await listen(httpServer, config.http.host, config.http.port);
     cleanups.push(() => closeHttp(httpServer));
 
@@ -205,8 +205,9 @@ function registerGauges(registry: Registry, cache: RevocationCache, bus: NatsRev
 }
 
 /** Health NOT_SERVING first, then let in-flight calls finish, then cut what is left. */
-async function drain({ server, setServing }: GrpcServer, timeoutMs: number): Promise<void> {
+async function drain({ server, setServing, endStreams }: GrpcServer, timeoutMs: number): Promise<void> {
   setServing(false);
+  endStreams();
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => {
       server.forceShutdown();

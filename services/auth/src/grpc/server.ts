@@ -18,6 +18,7 @@ import {
   decode,
 } from './requests';
 import { toApiKey, toJwk, toPrincipal, toSession, toToken } from './responses';
+import { watchRevocationsHandler, type RevocationFeed } from './watch-revocations';
 
 export const AUTH_SERVICE_NAME = 'usher.auth.v1.AuthService';
 
@@ -53,8 +54,20 @@ function unary<Req, Res>(
 }
 
 /** The AuthService handlers: decode + validate, call the domain, encode. */
-export function authHandlers(svc: AuthService, logger: Logger, registry?: Registry): AuthServiceHandlers {
-  const m = registry ? requestMetrics(registry, 'grpc') : undefined;
+export interface HandlerOptions {
+  registry?: Registry;
+  /** The revocations WatchRevocations streams to verifiers. */
+  feed: RevocationFeed;
+  /** Heartbeat of WatchRevocations (default 250 ms). */
+  heartbeatMs?: number;
+}
+
+export function authHandlers(
+  svc: AuthService,
+  logger: Logger,
+  options: HandlerOptions & { watchers?: Set<{ end(): void }> },
+): AuthServiceHandlers {
+  const m = options.registry ? requestMetrics(options.registry, 'grpc') : undefined;
   return {
     Issue: unary('Issue', logger, m, async (req) => {
       const r = decode(IssueRequest, req);
@@ -122,6 +135,11 @@ export function authHandlers(svc: AuthService, logger: Logger, registry?: Regist
     RotateSigningKey: unary('RotateSigningKey', logger, m, async () => ({
       kid: await svc.rotateSigningKey(),
     })),
+    WatchRevocations: watchRevocationsHandler(options.feed, {
+      heartbeatMs: options.heartbeatMs ?? 250,
+      logger,
+      open: options.watchers ?? new Set(),
+    }),
   };
 }
 
@@ -130,20 +148,26 @@ export interface GrpcServer {
   health: HealthImplementation;
   /** NOT_SERVING for every name: load balancers stop sending before the drain. */
   setServing(serving: boolean): void;
+  /** Ends every WatchRevocations stream (verifiers reconnect to another replica). */
+  endStreams(): void;
 }
 
-export function createGrpcServer(svc: AuthService, logger: Logger, registry?: Registry): GrpcServer {
+export function createGrpcServer(svc: AuthService, logger: Logger, options: HandlerOptions): GrpcServer {
   const server = new grpc.Server({
     // tokens are small: refuse big messages before parsing them
     'grpc.max_receive_message_length': 64 * 1024,
   });
-  server.addService(authServiceDefinition(), authHandlers(svc, logger, registry));
+  const watchers = new Set<{ end(): void }>();
+  server.addService(authServiceDefinition(), authHandlers(svc, logger, { ...options, watchers }));
   const health = new HealthImplementation({ '': 'SERVING', [AUTH_SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
   const setServing = (serving: boolean) => {
     for (const name of ['', AUTH_SERVICE_NAME]) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
   };
-  return { server, health, setServing };
+  const endStreams = () => {
+    for (const call of [...watchers]) call.end();
+  };
+  return { server, health, setServing, endStreams };
 }
 
 export function bindGrpc(
