@@ -128,18 +128,19 @@ export function createVerifier(client: AuthClient, options: VerifierOptions = {}
     };
   }
 
-  async function authenticate(token: string): Promise<Principal> {
+  /** Locally while the view is fresh, otherwise (and for API keys) by asking auth. */
+  async function check(token: string, remote: () => Promise<Principal>): Promise<Principal> {
     if (!token) throw invalid();
-    if (token.startsWith('usher_pat_') || !stream.fresh(stalenessMs)) return client.authenticate(token);
+    if (token.startsWith('usher_pat_') || !stream.fresh(stalenessMs)) return remote();
     const principal = await verifyLocally(token);
     // the stream may have gone stale while the key was fetched: never answer from a stale view
-    return stream.fresh(stalenessMs) ? principal : client.authenticate(token);
+    return stream.fresh(stalenessMs) ? principal : remote();
   }
 
   return {
-    authenticate,
+    authenticate: (token) => check(token, () => client.authenticate(token)),
     async authorize(token, minRole) {
-      const principal = await authenticate(token);
+      const principal = await check(token, () => client.authorize(token, minRole));
       if (!roleAtLeast(principal.role, minRole))
         throw new AuthClientError(grpc.status.PERMISSION_DENIED, `role ${minRole} or higher required`);
       return principal;
