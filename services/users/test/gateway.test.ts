@@ -1,111 +1,13 @@
 import fs from 'fs';
 import http from 'http';
-import os from 'os';
 import path from 'path';
-import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import type { AddressInfo } from 'net';
-import { freePort, waitForPort } from '@usher/testkit';
 import { newUserBody, startAuthProcess, startUsers, type AuthProcess, type UsersInstance } from './harness';
+import { describeNginx, startGateway, TEMPLATES, TEMPLATE_VARS, type Gateway } from './nginx';
 
 // The nginx gateway of docker/nginx/templates/usher.conf.template, run by a real nginx (Debian's
 // package) on loopback: first in front of an echo server (exact view of what goes upstream), then in
 // front of the real users service (+ auth as its own process).
-
-const TEMPLATES = path.join(__dirname, '../../../docker/nginx/templates');
-const TEMPLATE_VARS = ['USHER_USERS_UPSTREAM', 'USHER_GATEWAY_LISTEN'];
-
-function findNginx(): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  const candidates = [
-    process.env.USHER_TEST_NGINX,
-    ...dirs.map((d) => path.join(d, 'nginx')),
-    '/usr/sbin/nginx',
-    '/usr/local/sbin/nginx',
-    '/usr/local/nginx/sbin/nginx',
-  ];
-  return candidates.find((c): c is string => {
-    if (!c) return false;
-    try {
-      fs.accessSync(c, fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-const NGINX = findNginx();
-const missing = 'nginx is not installed (apt-get install -y nginx, or set USHER_TEST_NGINX)';
-if (!NGINX && process.env.USHER_TEST_REQUIRE_SERVICES === '1') {
-  throw new Error(`${missing} and USHER_TEST_REQUIRE_SERVICES=1`);
-}
-if (!NGINX) console.warn(`skipping gateway tests: ${missing}`);
-const describeNginx = NGINX ? describe : describe.skip;
-
-/** envsubst as the nginx image runs it: only variables that are set are replaced. */
-function render(template: string, vars: Record<string, string>): string {
-  return template.replace(/\$\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
-}
-
-interface Gateway {
-  port: number;
-  dir: string;
-  stop(): Promise<void>;
-}
-
-async function startGateway(upstream: string): Promise<Gateway> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usher-gateway-'));
-  fs.chmodSync(dir, 0o755); // nginx workers run as nobody when the test runs as root
-  const port = await freePort();
-  const template = fs.readFileSync(path.join(TEMPLATES, 'usher.conf.template'), 'utf8');
-  fs.writeFileSync(
-    path.join(dir, 'usher.conf'),
-    render(template, { USHER_USERS_UPSTREAM: upstream, USHER_GATEWAY_LISTEN: `127.0.0.1:${port}` }),
-  );
-  const conf = path.join(dir, 'nginx.conf');
-  const errorLog = path.join(dir, 'error.log');
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
-    .map((t) => `  ${t}_temp_path ${dir}/${t}_temp;`)
-    .join('\n');
-  fs.writeFileSync(
-    conf,
-    `daemon off;
-master_process on;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${errorLog} warn;
-events { worker_connections 256; }
-http {
-${temp}
-  include ${dir}/usher.conf;
-}
-`,
-  );
-  const args = ['-p', `${dir}/`, '-c', conf, '-e', errorLog];
-  // stdout must not be a socket: the config logs to /dev/stdout
-  execFileSync(NGINX!, ['-t', '-q', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const child: ChildProcess = spawn(NGINX!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const died = exited.then(() => {
-    const log = fs.existsSync(errorLog) ? fs.readFileSync(errorLog, 'utf8') : '';
-    throw new Error(`nginx exited: ${stderr}${log}`);
-  });
-  await Promise.race([waitForPort(port, '127.0.0.1', 10_000), died]);
-  died.catch(() => undefined); // later exits (stop) are expected
-  return {
-    port,
-    dir,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 interface Reply {
   status: number;
