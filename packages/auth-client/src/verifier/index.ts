@@ -43,6 +43,10 @@ interface AccessClaims {
   verified: boolean;
 }
 
+// Signature checks are the cost of a verification: a token seen before skips it while it is
+// unexpired and its key is still published. Revocations are checked on every call regardless.
+const VERIFIED_MAX = 10_000;
+
 const invalid = () => new AuthClientError(grpc.status.UNAUTHENTICATED, 'invalid or expired token');
 
 /** The header of a compact JWS, or undefined. */
@@ -97,7 +101,32 @@ export function createVerifier(client: AuthClient, options: VerifierOptions = {}
   const pruner = setInterval(() => set.prune(), 60_000);
   pruner.unref();
 
+  const verified = new Map<string, { kid: string; claims: AccessClaims }>();
+
   async function verifyLocally(token: string): Promise<Principal> {
+    const claims = cachedClaims(token) ?? (await verifySignature(token));
+    if (set.revoked(claims.sub, claims.sid, claims.iat)) throw invalid();
+    return {
+      userId: claims.sub,
+      role: claims.role,
+      sessionId: claims.sid,
+      verified: claims.verified,
+      expiresAt: claims.exp,
+      tokenId: claims.jti,
+      kind: 'access',
+      apiKeyId: '',
+    };
+  }
+
+  function cachedClaims(token: string): AccessClaims | undefined {
+    const hit = verified.get(token);
+    if (!hit) return undefined;
+    if (Math.floor(now() / 1000) < hit.claims.exp && jwks.has(hit.kid)) return hit.claims;
+    verified.delete(token);
+    return undefined;
+  }
+
+  async function verifySignature(token: string): Promise<AccessClaims> {
     const h = header(token);
     if (!h || h.alg !== 'ES256' || typeof h.kid !== 'string') throw invalid();
     let key;
@@ -115,17 +144,10 @@ export function createVerifier(client: AuthClient, options: VerifierOptions = {}
       throw invalid();
     }
     if (!isAccessClaims(claims)) throw invalid();
-    if (set.revoked(claims.sub, claims.sid, claims.iat)) throw invalid();
-    return {
-      userId: claims.sub,
-      role: claims.role,
-      sessionId: claims.sid,
-      verified: claims.verified,
-      expiresAt: claims.exp,
-      tokenId: claims.jti,
-      kind: 'access',
-      apiKeyId: '',
-    };
+    // oldest first out: a Map iterates in insertion order
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(token, { kid: h.kid, claims });
+    return claims;
   }
 
   /** Locally while the view is fresh, otherwise (and for API keys) by asking auth. */

@@ -49,6 +49,11 @@ export class JwksCache {
     return this.keys.get(kid);
   }
 
+  /** True while `kid` is in the last fetched set (no fetch). */
+  has(kid: string): boolean {
+    return this.keys.has(kid);
+  }
+
   get size(): number {
     return this.keys.size;
   }
