@@ -128,3 +128,58 @@ describe('auth config', () => {
     expect(() => loadAuthConfig({ USHER_AUTH_ES_URL: 'http://x' })).toThrow(/USHER_AUTH_ES_URL/);
   });
 });
+
+describe('Magistrala environment files (issue 18)', () => {
+  it('reads every MG_* name as a fallback for its USHER_* name, and USHER_* wins', () => {
+    const c = loadUsersConfig({
+      MG_USERS_HTTP_PORT: '9100',
+      MG_USERS_DB_HOST: 'mg-db',
+      MG_AUTH_GRPC_URL: 'auth:7001',
+      MG_EMAIL_HOST: 'smtp.example.com',
+      MG_JAEGER_TRACE_RATIO: '0.5',
+      MG_USERS_PASS_REGEX: '^.{12,}$',
+      USHER_USERS_ADMIN_EMAIL: 'usher@example.com',
+      MG_USERS_ADMIN_EMAIL: 'mg@example.com',
+      MG_OAUTH_UI_REDIRECT_URL: 'https://ui.example.com/domains',
+    });
+    expect(c.http.port).toBe(9100);
+    expect(c.db.host).toBe('mg-db');
+    expect(c.authGrpc.url).toBe('auth:7001');
+    expect(c.email.host).toBe('smtp.example.com');
+    expect(c.email.configured).toBe(true);
+    expect(c.jaeger.ratio).toBe(0.5);
+    expect(c.passRegex.source).toBe('^.{12,}$');
+    expect(c.admin.email).toBe('usher@example.com');
+    expect(c.oauth.uiRedirectUrl).toBe('https://ui.example.com/domains');
+    // The names used, once, for the startup log; the one shadowed by its USHER_* name is not among them.
+    expect(c.magistralaFallbacks).toEqual([
+      'MG_AUTH_GRPC_URL',
+      'MG_EMAIL_HOST',
+      'MG_JAEGER_TRACE_RATIO',
+      'MG_OAUTH_UI_REDIRECT_URL',
+      'MG_USERS_DB_HOST',
+      'MG_USERS_HTTP_PORT',
+      'MG_USERS_PASS_REGEX',
+    ]);
+  });
+
+  it('names a bad MG_* value by the USHER_* variable it stands for', () => {
+    expect(() => loadUsersConfig({ MG_USERS_HTTP_PORT: 'x' })).toThrow(/USHER_USERS_HTTP_PORT/);
+  });
+
+  it('production turns self-registration and unverified users off unless set; development keeps them on', () => {
+    const prod = loadUsersConfig({ NODE_ENV: 'production' });
+    expect(prod.allowSelfRegister).toBe(false);
+    expect(prod.allowUnverifiedUser).toBe(false);
+    const dev = loadUsersConfig({});
+    expect(dev.allowSelfRegister).toBe(true);
+    expect(dev.allowUnverifiedUser).toBe(true);
+    const explicit = loadUsersConfig({
+      NODE_ENV: 'production',
+      MG_USERS_ALLOW_SELF_REGISTER: 'true',
+      USHER_USERS_ALLOW_UNVERIFIED_USER: 'true',
+    });
+    expect(explicit.allowSelfRegister).toBe(true);
+    expect(explicit.allowUnverifiedUser).toBe(true);
+  });
+});

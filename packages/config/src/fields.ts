@@ -38,6 +38,16 @@ export const bool = (def: boolean) =>
     .optional()
     .transform((v) => v ?? def);
 
+/** A boolean whose default depends on other settings: undefined when unset. */
+export const optionalBool = () =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), 'expected true or false')
+    .transform((v) => ['true', '1', 'yes'].includes(v))
+    .optional();
+
 /** A duration such as "1s", "15m" or "720h", parsed to milliseconds. */
 export const duration = (def: string) =>
   z

@@ -4,3 +4,4 @@ export { type DatabaseConfig } from './database';
 export { UsersEnv, loadUsersConfig, type UsersConfig, type EmailConfig, type TlsFiles } from './users';
 export { AuthEnv, loadAuthConfig, type AuthConfig } from './auth';
 export { loadOAuthProviders, type OAuthConfig, type OAuthProviderConfig } from './oauth';
+export { magistralaName, withMagistralaFallbacks } from './magistrala';

@@ -1,7 +1,20 @@
 import { z } from 'zod';
-import { bool, duration, int, logLevel, port, positiveDuration, ratio, regex, str, url } from './fields';
+import {
+  bool,
+  optionalBool,
+  duration,
+  int,
+  logLevel,
+  port,
+  positiveDuration,
+  ratio,
+  regex,
+  str,
+  url,
+} from './fields';
 import { databaseConfig, databaseFields, type DatabaseConfig } from './database';
 import { parseEnv, type Env } from './load';
+import { oauthNamesIn, withMagistralaFallbacks } from './magistrala';
 import { loadOAuthConfig, type OAuthConfig } from './oauth';
 
 // Every variable of the seed's users-service table, `MG_USERS_*` -> `USHER_USERS_*`, `MG_*` -> `USHER_*`.
@@ -11,8 +24,9 @@ export const UsersEnv = z.object({
   USHER_USERS_ADMIN_USERNAME: str('admin'),
   USHER_USERS_ADMIN_PASSWORD: z.string().optional(),
   USHER_USERS_PASS_REGEX: regex('^.{8,}$'),
-  USHER_USERS_ALLOW_SELF_REGISTER: bool(true),
-  USHER_USERS_ALLOW_UNVERIFIED_USER: bool(true),
+  // Unset: on outside production, off with NODE_ENV=production (Magistrala's safer defaults).
+  USHER_USERS_ALLOW_SELF_REGISTER: optionalBool(),
+  USHER_USERS_ALLOW_UNVERIFIED_USER: optionalBool(),
   USHER_BCRYPT_COST: int(12, 4, 31),
   USHER_USERS_LOCKOUT_THRESHOLD: int(5, 1, 1000),
   USHER_USERS_LOCKOUT_WINDOW: duration('15m'),
@@ -119,6 +133,8 @@ export interface UsersConfig {
   links: Record<'passwordReset' | 'verification' | 'invitation', { urlPrefix: string; ttlMs: number }>;
   /** Sign-in with external identity providers (USHER_OAUTH_*). */
   oauth: OAuthConfig;
+  /** The `MG_*` variables read as fallbacks for unset `USHER_*` names (logged once at startup). */
+  magistralaFallbacks: string[];
 }
 
 export interface EmailConfig {
@@ -140,8 +156,11 @@ export interface EmailConfig {
   templates: Record<'passwordReset' | 'verification' | 'invitation', string>;
 }
 
-export function loadUsersConfig(env: Env = process.env): UsersConfig {
+export function loadUsersConfig(rawEnv: Env = process.env): UsersConfig {
+  const names = new Set([...Object.keys(UsersEnv.shape), ...oauthNamesIn(rawEnv)]);
+  const { env, used } = withMagistralaFallbacks(rawEnv, names);
   const e = parseEnv(UsersEnv, env);
+  const production = e.NODE_ENV === 'production';
   return {
     logLevel: e.USHER_USERS_LOG_LEVEL,
     admin: {
@@ -150,8 +169,8 @@ export function loadUsersConfig(env: Env = process.env): UsersConfig {
       password: e.USHER_USERS_ADMIN_PASSWORD,
     },
     passRegex: new RegExp(e.USHER_USERS_PASS_REGEX),
-    allowSelfRegister: e.USHER_USERS_ALLOW_SELF_REGISTER,
-    allowUnverifiedUser: e.USHER_USERS_ALLOW_UNVERIFIED_USER,
+    allowSelfRegister: e.USHER_USERS_ALLOW_SELF_REGISTER ?? !production,
+    allowUnverifiedUser: e.USHER_USERS_ALLOW_UNVERIFIED_USER ?? !production,
     bcryptCost: e.USHER_BCRYPT_COST,
     lockout: {
       threshold: e.USHER_USERS_LOCKOUT_THRESHOLD,
@@ -159,7 +178,7 @@ export function loadUsersConfig(env: Env = process.env): UsersConfig {
       durationMs: e.USHER_USERS_LOCKOUT_DURATION,
     },
     requireAuthentication: e.USHER_REQUIRE_AUTHENTICATION,
-    production: e.NODE_ENV === 'production',
+    production,
     http: {
       host: e.USHER_USERS_HTTP_HOST,
       port: e.USHER_USERS_HTTP_PORT,
@@ -214,5 +233,6 @@ export function loadUsersConfig(env: Env = process.env): UsersConfig {
       invitation: { urlPrefix: e.USHER_INVITATION_URL_PREFIX, ttlMs: e.USHER_INVITATION_DURATION },
     },
     oauth: loadOAuthConfig(env, e),
+    magistralaFallbacks: used,
   };
 }

@@ -21,6 +21,8 @@ export interface User {
   status?: string;
   tags?: string[];
   metadata?: Record<string, unknown>;
+  profile_picture?: string;
+  /** Before Usher took Magistrala's name. */
   picture?: string;
   verified_at?: string;
   created_at?: string;
@@ -137,7 +139,8 @@ export function lockedMessage(retryAfter?: number): string {
 export async function call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET') headers['x-usher-csrf'] = csrfToken();
+  // On every request: the backend also wants it on GET /session (which may refresh the tokens).
+  headers['x-usher-csrf'] = csrfToken();
   let res: Response;
   try {
     res = await fetch(`${BASE}api${path}`, {

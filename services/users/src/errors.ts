@@ -7,6 +7,7 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'locked'
+  | 'unprocessable'
   | 'unavailable'
   | 'internal';
 
@@ -59,6 +60,12 @@ export class EmailNotVerifiedError extends UsherError {
   }
 }
 
+/** A self-service change of a sign-in factor (the email) needs a recent sign-in or the current secret. */
+export class ReauthenticationRequiredError extends UsherError {
+  readonly kind = 'forbidden';
+  readonly code = 'reauthentication_required';
+}
+
 export class NotFoundError extends UsherError {
   readonly kind = 'not_found';
   readonly code = 'not_found';
@@ -67,6 +74,12 @@ export class NotFoundError extends UsherError {
 export class ConflictError extends UsherError {
   readonly kind = 'conflict';
   readonly code = 'conflict';
+}
+
+/** The request is understood but changes nothing: enabling an enabled user (Magistrala answers 422). */
+export class StatusUnchangedError extends UsherError {
+  readonly kind = 'unprocessable';
+  readonly code = 'status_already_assigned';
 }
 
 export class LockedError extends UsherError {

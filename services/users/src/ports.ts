@@ -28,7 +28,14 @@ export interface UsersRepository {
   findById(id: string): Promise<User | null>;
   /** Looks an identity up as email or username, case-insensitively, with the stored hash. */
   findCredentials(identity: string): Promise<{ user: User; secretHash: string } | null>;
+  /**
+   * The account and its hash as committed, read with a share lock (waits for a change in flight);
+   * call inside a unit of work.
+   */
+  lockCredentials(id: string): Promise<{ user: User; secretHash: string } | null>;
   secretHashOf(id: string): Promise<string | null>;
+  /** Compare-and-set of the hash (a rehash at sign-in): false when it changed meanwhile. */
+  replaceSecretHash(id: string, expected: string, secretHash: string): Promise<boolean>;
   /**
    * Stores a new hash. `mustChange` sets or clears the "temporary password" flag; left out (a
    * rehash at sign-in), the flag stays as it is.
@@ -65,11 +72,22 @@ export interface RefreshFailure {
   sessionId?: string;
 }
 
+/** What a refreshed pair was issued for. */
+export interface RefreshedClaims {
+  userId: string;
+  sessionId: string;
+  role: RoleName;
+  verified: boolean;
+}
+
 /** The part of the auth service the users domain uses. */
 export interface AuthPort {
   issue(user: User, client: ClientMeta, method: string): Promise<TokenPair & { sessionId: string }>;
-  /** Resolves to the new pair and its user, or rejects with an AuthenticationError carrying a RefreshFailure. */
-  refresh(refreshToken: string, client: ClientMeta): Promise<TokenPair & { userId: string }>;
+  /**
+   * Resolves to the new pair, its user and session and what the new access token claims, or
+   * rejects with an AuthenticationError carrying a RefreshFailure.
+   */
+  refresh(refreshToken: string, client: ClientMeta): Promise<TokenPair & RefreshedClaims>;
   listSessions(userId: string): Promise<SessionInfo[]>;
   revokeSession(userId: string, sessionId: string, reason: string): Promise<void>;
   revokeUserSessions(userId: string, opts: { reason: string; includeApiKeys: boolean }): Promise<number>;
@@ -148,6 +166,9 @@ export interface InvitationsRepository {
 
 export type MailKind = 'password_reset' | 'verification' | 'invitation';
 
+/** What the mail queue carries: the templated link mails, and security notices (no link). */
+export type QueuedMailKind = MailKind | 'security_notice';
+
 export interface RenderedMail {
   subject: string;
   text: string;
@@ -160,7 +181,7 @@ export interface MailTemplates {
 }
 
 export interface OutgoingMail extends RenderedMail {
-  kind: MailKind;
+  kind: QueuedMailKind;
   to: string;
   userId: string | null;
   /** The link the mail carries; kept apart for the development fallback's log line only. */

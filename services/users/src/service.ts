@@ -14,6 +14,8 @@ export interface User {
   status: UserStatus;
   tags: string[];
   metadata: Record<string, unknown>;
+  /** Magistrala's private_metadata: for the user and admins only, never in public views. */
+  privateMetadata: Record<string, unknown>;
   picture: string;
   verifiedAt: Date | null;
   createdAt: Date;
@@ -52,6 +54,7 @@ export interface NewUser {
   status: Exclude<UserStatus, 'deleted'>;
   tags: string[];
   metadata: Record<string, unknown>;
+  privateMetadata?: Record<string, unknown>;
   picture: string;
 }
 
@@ -59,9 +62,20 @@ export interface ProfilePatch {
   firstName?: string;
   lastName?: string;
   metadata?: Record<string, unknown>;
+  privateMetadata?: Record<string, unknown>;
   tags?: string[];
   picture?: string;
+  /**
+   * Read-only fields the client sent back (Magistrala's SDK sends the whole user): accepted when
+   * equal to the stored value, refused (400 naming the field) when they would change it.
+   */
+  echoed?: ReadOnlyEcho;
 }
+
+/** A read-only field as sent, keyed by its JSON name (`credentials.username`, `created_at`, ...). */
+export type ReadOnlyEcho = Partial<
+  Record<'id' | 'email' | 'credentials.username' | 'role' | 'status' | 'created_at' | 'updated_at', string>
+>;
 
 export const ORDER_FIELDS = [
   'created_at',
@@ -82,6 +96,10 @@ export interface ListQuery {
   firstName?: string;
   lastName?: string;
   tags?: string[];
+  /** Magistrala's semantics: `any` (default) of the tags, or `all` of them. */
+  tagsMatch?: 'any' | 'all';
+  /** Part of the id (at least 3 characters). */
+  id?: string;
   metadata?: Record<string, unknown>;
   role?: RoleName;
   order: OrderField;
@@ -96,7 +114,10 @@ export interface SearchQuery {
   limit: number;
   /** Set by authorization: 'full' lets admins see every field and disabled users. */
   scope?: 'public' | 'full';
+  /** Part of the id (at least 3 characters), as Magistrala's search. */
   id?: string;
+  order?: OrderField;
+  dir?: 'asc' | 'desc';
   email?: string;
   username?: string;
   firstName?: string;
@@ -155,6 +176,15 @@ export interface Invitation {
   createdAt: Date;
   expiresAt: Date;
 }
+
+/**
+ * How an invitation reaches the invitee: `email` mails the link; `link` mails nothing and hands the
+ * link to the admin who created it, once, in the answer (for teams without mail).
+ */
+export type InvitationDelivery = 'email' | 'link';
+
+/** A new invitation; `link` only with delivery `link`, and only in this one answer. */
+export type CreatedInvitation = Invitation & { link?: string };
 
 /** What the invitee chooses when accepting: the email and role come from the invitation. */
 export interface AcceptInvitationInput {
@@ -246,7 +276,11 @@ export interface UsersService {
   list(ctx: Ctx, query: ListQuery): Promise<Page<User>>;
   search(ctx: Ctx, query: SearchQuery): Promise<SearchPage>;
   update(ctx: Ctx, id: string, patch: ProfilePatch): Promise<User>;
-  updateEmail(ctx: Ctx, id: string, email: string): Promise<User>;
+  /**
+   * Changing one's own address needs proof of presence: `secret` (the current password), or a
+   * session signed in within the last 5 minutes.
+   */
+  updateEmail(ctx: Ctx, id: string, email: string, secret?: string): Promise<User>;
   updateUsername(ctx: Ctx, id: string, username: string): Promise<User>;
   updatePicture(ctx: Ctx, id: string, picture: string): Promise<User>;
   updateTags(ctx: Ctx, id: string, tags: string[]): Promise<User>;
@@ -277,8 +311,13 @@ export interface UsersService {
   requestPasswordReset(ctx: Ctx, email: string): Promise<void>;
   /** Spends a reset token: sets the secret and ends every session of the user. */
   resetPassword(ctx: Ctx, token: string, secret: string): Promise<void>;
-  /** Mails an invitation to create an account with `role`. */
-  createInvitation(ctx: Ctx, email: string, role: RoleName): Promise<Invitation>;
+  /** Invites `email` to create an account with `role`: mails the link, or returns it once (`link`). */
+  createInvitation(
+    ctx: Ctx,
+    email: string,
+    role: RoleName,
+    delivery?: InvitationDelivery,
+  ): Promise<CreatedInvitation>;
   /** Pending invitations (not accepted, revoked or expired), newest first. */
   listInvitations(ctx: Ctx, page: { offset: number; limit: number }): Promise<Page<Invitation>>;
   revokeInvitation(ctx: Ctx, id: string): Promise<void>;

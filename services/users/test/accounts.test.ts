@@ -74,7 +74,10 @@ describe('accounts: list, search, updates, status, delete', () => {
       expect(await names('first_name=car')).toEqual(['user_carol']);
       expect(await names('last_name=yell')).toEqual(['user_bob']);
       expect(await names('tags=blue')).toEqual(['user_alice', 'user_bob']);
-      expect(await names('tags=blue,red')).toEqual(['user_alice']);
+      // Magistrala's tags semantics: a,b is any of them; a+b (the + sent as %2B) all of them.
+      expect(await names('tags=blue,red')).toEqual(['user_alice', 'user_bob']);
+      expect(await names('tags=blue%2Bred')).toEqual(['user_alice']);
+      expect(await names('tags=red,green')).toEqual(['user_alice', 'user_carol']);
       expect(await names(`metadata=${encodeURIComponent('{"team":"core"}')}`)).toEqual(['user_alice']);
       expect(await names('role=editor')).toEqual(['user_carol']);
       expect(
@@ -131,7 +134,7 @@ describe('accounts: list, search, updates, status, delete', () => {
         first_name: 'Alice',
         last_name: 'Zephyr',
         credentials: { username: 'user_alice' },
-        picture: '',
+        profile_picture: '',
       });
       const full = await http.get('/users/search?username=user_', admin);
       expect(full.body.total).toBe(4);
@@ -143,7 +146,8 @@ describe('accounts: list, search, updates, status, delete', () => {
     it('needs at least one criterion and validates each', async () => {
       const viewer = await tokenOf('bob');
       expect((await http.get('/users/search', viewer)).status).toBe(400);
-      expect((await http.get('/users/search?id=nope', viewer)).status).toBe(400);
+      // id is a partial match of at least 3 characters, as in Magistrala.
+      expect((await http.get('/users/search?id=no', viewer)).status).toBe(400);
       expect((await http.get('/users/search?email=a&limit=101', viewer)).status).toBe(400);
     });
   });
@@ -168,7 +172,7 @@ describe('accounts: list, search, updates, status, delete', () => {
         last_name: 'Vane',
         metadata: { a: 1 },
         tags: ['x'],
-        picture: 'https://example.com/d.png',
+        profile_picture: 'https://example.com/d.png',
       });
       expect(res.body.updated_by).toBe((await http.get('/users/profile', admin)).body.id);
       expect(Date.parse(res.body.updated_at)).toBeGreaterThan(Date.now() - 60_000);
@@ -189,9 +193,9 @@ describe('accounts: list, search, updates, status, delete', () => {
         (await http.patch(`/users/${erin.id}/username`, { username: 'erin2' }, self)).body.credentials
           .username,
       ).toBe('erin2');
-      expect((await http.patch(`/users/${erin.id}/picture`, { picture: 'p.png' }, self)).body.picture).toBe(
-        'p.png',
-      );
+      expect(
+        (await http.patch(`/users/${erin.id}/picture`, { picture: 'p.png' }, self)).body.profile_picture,
+      ).toBe('p.png');
       expect((await http.patch(`/users/${erin.id}/tags`, { tags: ['t1', 't2'] }, self)).body.tags).toEqual([
         't1',
         't2',

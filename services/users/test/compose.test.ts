@@ -231,6 +231,17 @@ describe('docker/Dockerfile (static: no Docker engine here, images are not built
     },
   );
 
+  it('puts the usher admin CLI on the PATH of the users image', () => {
+    expect(stage('build')).toMatch(/for svc in users auth cli; do/);
+    expect(stage('build')).toMatch(/--filter "@usher\/cli\.\.\." run build/);
+    const users = stage('users');
+    expect(users).toMatch(/^COPY --from=build \/out\/cli \/opt\/usher-cli$/m);
+    expect(users).toMatch(/^COPY --chmod=0755 docker\/usher \/usr\/local\/bin\/usher$/m);
+    const wrapper = fs.readFileSync(path.join(DOCKER, 'usher'), 'utf8');
+    expect(wrapper).toMatch(/^#!\/bin\/sh\n/);
+    expect(wrapper).toContain('exec node /opt/usher-cli/dist/main.js "$@"');
+  });
+
   it('takes no secret at build time and keeps the build context small', () => {
     expect(dockerfile).not.toMatch(/^(ARG|ENV)\s+[^\n]*(PASS|SECRET|TOKEN|_KEY=)/im);
     const ignore = fs.readFileSync(path.join(REPO, '.dockerignore'), 'utf8').split('\n');

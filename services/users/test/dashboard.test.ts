@@ -246,7 +246,7 @@ suite('dashboard (browser)', () => {
 
     const ctx = await newContext();
     const page = await ctx.newPage();
-    await page.goto(`${base}/`);
+    await page.goto(`${base}/users`); // admins land on the overview (dashboard-overview.test.ts)
     await signIn(page, ADMIN.username, ADMIN.password);
     await page.getByRole('heading', { name: 'Users' }).waitFor();
     await page

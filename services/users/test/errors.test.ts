@@ -206,9 +206,13 @@ describe('errors', () => {
   });
 
   describe('access', () => {
-    it('another user as a viewer -> 403; unknown id as an admin -> 404; not a UUID -> 400', async () => {
+    it('another user as a viewer -> its public fields; changing it -> 403; unknown id as an admin -> 404; not a UUID -> 400', async () => {
       const other = await http.post('/users', newUserBody('other'));
-      expectError(await http.get(`/users/${other.body.id}`, viewer.token), 403);
+      // As in Magistrala: 200 with the public fields only.
+      const seen = await http.get(`/users/${other.body.id}`, viewer.token);
+      expect(seen.status).toBe(200);
+      expect(seen.body).not.toHaveProperty('email');
+      expectError(await http.patch(`/users/${other.body.id}`, { first_name: 'x' }, viewer.token), 403);
       expect((await http.get(`/users/${viewer.id}`, viewer.token)).status).toBe(200);
       expectError(await http.get(`/users/${crypto.randomUUID()}`, ownerToken), 404);
       expectError(await http.get('/users/not-a-uuid', ownerToken), 400, /^id: must be a UUID/);

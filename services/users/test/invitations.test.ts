@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { expectRefusedElsewhere } from './email-tokens';
 import {
   api,
@@ -125,6 +126,58 @@ describe('invitations by email', () => {
       audit.find((e) => e.type === 'invitation_accepted' && e.details.invitation_id === id),
     ).toBeDefined();
     expect(JSON.stringify(audit)).not.toContain(token);
+  });
+
+  it('shows the link once to the admin who chose delivery "link": no mail, audited, stored nowhere in clear', async () => {
+    const created = await http.post(
+      '/users/invitations',
+      { email: 'nomail@example.com', role: 'editor', delivery: 'link' },
+      admin,
+    );
+    expect(created.status).toBe(201);
+    expect(created.headers.get('cache-control')).toBe('no-store');
+    const link = new URL(created.body.link as string);
+    expect(`${link.origin}${link.pathname}`).toBe(INVITE_PREFIX);
+    const token = link.searchParams.get('token')!;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Mailed invitations carry no link in the answer; the list never shows one.
+    const mailed = await http.post('/users/invitations', { email: 'mailed@example.com' }, admin);
+    expect(mailed.body.link).toBeUndefined();
+    const listed = await http.get('/users/invitations', admin);
+    expect(listed.text).not.toContain(token);
+    expect(listed.body.invitations.find((i: { id: string }) => i.id === created.body.id)).toBeDefined();
+
+    // Nothing was queued for the address, and the token is in no table in clear (hashed in email_tokens).
+    await smtp.waitFor('mailed@example.com');
+    const db = new Client({ connectionString: users.db.url, options: '-c search_path=users,public' });
+    await db.connect();
+    try {
+      const queued = await db.query(`select 1 from mail_queue where recipient = 'nomail@example.com'`);
+      expect(queued.rowCount).toBe(0);
+      for (const table of ['mail_queue', 'audit_log', 'outbox', 'email_tokens', 'invitations']) {
+        const leaked = await db.query(`select 1 from ${table} t where strpos(t::text, $1) > 0`, [token]);
+        expect({ table, rows: leaked.rowCount }).toEqual({ table, rows: 0 });
+      }
+    } finally {
+      await db.end();
+    }
+    expect(smtp.mails.some((m) => JSON.stringify(m).includes('nomail@example.com'))).toBe(false);
+
+    const audit = (await http.get('/audit?type=invitation_created&limit=100', owner)).body.events as {
+      details: Record<string, unknown>;
+    }[];
+    expect(audit.find((e) => e.details.invitation_id === created.body.id)?.details).toMatchObject({
+      email: 'nomail@example.com',
+      role: 'editor',
+      delivery: 'link',
+    });
+    // The link works once, like a mailed one.
+    expect((await accept(token, 'nomail')).status).toBe(201);
+    expect((await accept(token, 'nomail2')).status).toBe(401);
+    expect(
+      (await http.post('/users/invitations', { email: 'x2@example.com', delivery: 'sms' }, admin)).body
+        .message,
+    ).toMatch(/^delivery: /);
   });
 
   it('keeps to role rights: admins invite viewers and editors, owners any role; viewers invite nobody', async () => {

@@ -1,6 +1,4 @@
-import path from 'path';
-import { spawn, type ChildProcess } from 'child_process';
-import { freePort, waitForPort } from '@usher/testkit';
+import type { ChildProcess } from 'child_process';
 import { api, OWNER } from './harness';
 import { startProcessStack, type ProcessStack } from './process-stack';
 import {
@@ -10,6 +8,15 @@ import {
   type FakeGitHub,
   type FakeProvider,
 } from './oauth/fake-provider';
+import {
+  Browser,
+  CALLBACK,
+  CLIENT,
+  startOp as startLocalOp,
+  toCallback as flowToCallback,
+  type Person,
+} from './oauth/flow';
+import { SmtpSink, tokenOf } from './smtp';
 
 // Sign-in with external identity providers (issue 12), over HTTP end to end: a real certified
 // OpenID provider (oidc-provider, its own process), the built users and auth services (their own
@@ -18,65 +25,8 @@ import {
 
 jest.setTimeout(120_000);
 
-const CALLBACK = 'http://usher.test/oauth/callback';
 const UI_OK = 'http://ui.test/home';
 const UI_ERROR = 'http://ui.test/error';
-const CLIENT = { id: 'usher-test', secret: 'usher-test-secret-0123456789' };
-
-/** Cookies per host, as a browser keeps them (paths ignored: one flow at a time). */
-class Browser {
-  private readonly jars = new Map<string, Map<string, string>>();
-  constructor(private readonly usersUrl: string) {}
-
-  /** usher.test is the public name of the users service in the redirect URI. */
-  resolve(url: string): URL {
-    return new URL(
-      url.startsWith('http://usher.test') ? url.replace('http://usher.test', this.usersUrl) : url,
-    );
-  }
-
-  cookies(host: string): Map<string, string> {
-    let jar = this.jars.get(host);
-    if (!jar) this.jars.set(host, (jar = new Map()));
-    return jar;
-  }
-
-  /** One request, no redirect followed; Set-Cookie kept. */
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}) {
-    const u = this.resolve(url);
-    const jar = this.cookies(u.host);
-    const headers: Record<string, string> = {};
-    if (jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await fetch(u, {
-      method: init.method ?? 'GET',
-      headers,
-      body: init.form ? new URLSearchParams(init.form).toString() : undefined,
-      redirect: 'manual',
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = c.split(';');
-      const i = pair!.indexOf('=');
-      const name = pair!.slice(0, i).trim();
-      const value = pair!.slice(i + 1).trim();
-      if (attrs.some((a) => /max-age=0/i.test(a.trim())) || value === '') jar.delete(name);
-      else jar.set(name, value);
-    }
-    const location = res.headers.get('location');
-    await res.text();
-    return {
-      status: res.status,
-      location: location ? new URL(location, u).toString() : '',
-      headers: res.headers,
-    };
-  }
-}
-
-interface Person {
-  sub: string;
-  email: string;
-  verified: boolean;
-}
 
 let stack: ProcessStack;
 let op: ChildProcess;
@@ -84,21 +34,12 @@ let opIssuer: string;
 let fake: FakeProvider;
 let silent: { url: string; stop(): Promise<void> };
 let gh: FakeGitHub;
+let smtp: SmtpSink;
 
 async function startOp(): Promise<void> {
-  const port = await freePort();
-  opIssuer = `http://127.0.0.1:${port}`;
-  op = spawn(process.execPath, [path.join(__dirname, 'oauth/op-server.mjs')], {
-    env: {
-      PATH: process.env.PATH,
-      OP_PORT: String(port),
-      OP_CLIENT_ID: CLIENT.id,
-      OP_CLIENT_SECRET: CLIENT.secret,
-      OP_REDIRECT_URI: `${CALLBACK}/local`,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitForPort(port, '127.0.0.1', 60_000);
+  const started = await startLocalOp();
+  opIssuer = started.issuer;
+  op = started.child;
 }
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
@@ -130,7 +71,8 @@ beforeAll(async () => {
   fake = await startFakeProvider(CLIENT.id);
   silent = await startSilentServer();
   gh = await startFakeGitHub();
-  stack = await startProcessStack(env());
+  smtp = await SmtpSink.start();
+  stack = await startProcessStack(env(smtp.env()));
 });
 
 afterAll(async () => {
@@ -139,30 +81,11 @@ afterAll(async () => {
   await fake?.stop();
   await silent?.stop();
   await gh?.stop();
+  await smtp?.stop();
 });
 
-/** Starts at Usher, logs in at the provider, and stops at the callback URL the provider sent back. */
-async function toCallback(b: Browser, person: Person | 'deny', provider = 'local'): Promise<string> {
-  const start = await b.request(`${stack.usersUrl}/oauth/authorize/${provider}`);
-  expect(start.status).toBe(302);
-  let url = start.location;
-  for (let i = 0; i < 10; i++) {
-    if (url.startsWith(CALLBACK)) return url;
-    const m = /\/interaction\/([^/?]+)$/.exec(new URL(url).pathname);
-    const res = m
-      ? await b.request(`${url}/login`, {
-          method: 'POST',
-          form:
-            person === 'deny'
-              ? { deny: '1' }
-              : { sub: person.sub, email: person.email, email_verified: String(person.verified) },
-        })
-      : await b.request(url);
-    expect([302, 303]).toContain(res.status);
-    url = res.location;
-  }
-  throw new Error(`no callback after 10 redirects: ${url}`);
-}
+const toCallback = (b: Browser, person: Person | 'deny', provider = 'local') =>
+  flowToCallback(b, stack.usersUrl, person, provider);
 
 /** The whole dance: where Usher sends the browser at the end. */
 async function signIn(b: Browser, person: Person, provider = 'local') {
@@ -305,6 +228,11 @@ describe('sign-in with an OpenID Connect provider', () => {
       owner.access_token,
     );
     expect(made.status).toBe(201);
+    // Only an account that proved it owns the address is linked (test/security/account-linking).
+    const own = await http.signIn(email, 'link-me-secret-1');
+    expect((await http.post('/users/send-verification', undefined, own.access_token)).status).toBe(201);
+    const verify = await http.get(`/verify-email?token=${tokenOf(await smtp.waitFor(email))}`);
+    expect(verify.status).toBe(200);
     const b = new Browser(stack.usersUrl);
     const done = await signIn(b, person({ email, verified: true }));
     expect(done.location).toBe(UI_OK);

@@ -121,7 +121,8 @@ describe('validateResponse', () => {
     status: 'enabled',
     tags: [],
     metadata: { free: { nested: [1] } },
-    picture: '',
+    private_metadata: {},
+    profile_picture: '',
     created_at: '2026-01-01T00:00:00.000Z',
   };
   const json = { 'content-type': 'application/json; charset=utf-8' };
@@ -134,10 +135,10 @@ describe('validateResponse', () => {
 
   it('refuses an undocumented field, a wrong enum and a missing field, naming the route and status', () => {
     expect(() =>
-      validateResponse('GET', `/users/${id}`, 200, json, JSON.stringify({ ...user, secret: 'x' })),
-    ).toThrow(/GET \/users\/\{id\}.* -> 200: .*must NOT have additional properties/s);
+      validateResponse('PATCH', `/users/${id}`, 200, json, JSON.stringify({ ...user, secret: 'x' })),
+    ).toThrow(/PATCH \/users\/\{id\}.* -> 200: .*must NOT have additional properties/s);
     expect(() =>
-      validateResponse('GET', `/users/${id}`, 200, json, JSON.stringify({ ...user, role: 2 })),
+      validateResponse('PATCH', `/users/${id}`, 200, json, JSON.stringify({ ...user, role: 2 })),
     ).toThrow(/\/role must be equal to one of the allowed values/);
     const { email: _email, ...noEmail } = user;
     expect(() => validateResponse('GET', '/users/profile', 200, json, JSON.stringify(noEmail))).toThrow(
@@ -274,6 +275,9 @@ describe('served contract and reference page', () => {
     );
     expect((await http.post(`/users/${id}/disable`, undefined, owner)).body.status).toBe('disabled');
     expect((await http.post(`/users/${id}/enable`, undefined, owner)).body.status).toBe('enabled');
+    expect((await http.post(`/users/${id}/enable`, undefined, owner)).status).toBe(422);
+    expect((await http.get(`/users/${id}`, viewerToken)).body).not.toHaveProperty('email');
+    expect((await http.get('/users/tokens/refresh-tokens', owner)).status).toBe(200);
     expect((await http.post(`/users/${id}/unlock`, undefined, owner)).status).toBe(204);
 
     expect(

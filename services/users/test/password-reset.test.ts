@@ -115,11 +115,15 @@ describe('password reset by email', () => {
     expect(resets).toHaveLength(1);
     expect(resets[0]!.details.sessions_revoked).toBeGreaterThanOrEqual(2);
     expect(await auditOf('password_reset_requested', user.id)).toHaveLength(1);
+    // The link, then the notice that the password changed (test/security/recovery.test.ts).
     const sent = await until(async () => {
       const events = await auditOf('mail_sent', user.id);
-      return events.length === 1 && events;
+      return events.length === 2 && events;
     });
-    expect(sent[0]!.details).toMatchObject({ kind: 'password_reset', transport: 'smtp' });
+    expect(sent.map((e) => e.details.kind).sort()).toEqual(['password_reset', 'security_notice']);
+    expect(sent.find((e) => e.details.kind === 'password_reset')!.details).toMatchObject({
+      transport: 'smtp',
+    });
     // Audit entries never carry the token or the link.
     const everything = JSON.stringify((await http.get('/audit?limit=100', owner)).body);
     expect(everything).not.toContain(token);

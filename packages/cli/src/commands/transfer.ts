@@ -32,7 +32,7 @@ function exportRecord(u: ApiUser): Record<string, unknown> {
     status: u.status,
     tags: u.tags,
     metadata: u.metadata,
-    picture: u.picture,
+    picture: u.profile_picture ?? u.picture,
     verified_at: u.verified_at ?? null,
     created_at: u.created_at,
     updated_at: u.updated_at ?? null,

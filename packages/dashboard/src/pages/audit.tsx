@@ -40,7 +40,14 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
 }
 
 export function AuditPage() {
-  const [form, setForm] = useState({ type: '', user_id: '', since: '', until: '' });
+  // Filters can come in the address (the overview links here with ?type= and ?since=).
+  const initial = new URLSearchParams(window.location.search);
+  const [form, setForm] = useState({
+    type: initial.get('type') ?? '',
+    user_id: initial.get('user_id') ?? '',
+    since: initial.get('since') ?? '',
+    until: initial.get('until') ?? '',
+  });
   const [filters, setFilters] = useState(form);
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<{ total: number; events: AuditEvent[] } | null>(null);

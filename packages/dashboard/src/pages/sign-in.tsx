@@ -22,11 +22,14 @@ const EXTERNAL_ERRORS: Record<string, string> = {
   invalid_token: 'The answer from the identity provider could not be trusted. Please try again.',
   email_not_verified:
     'The identity provider does not say your email is verified, so it cannot be matched to an account.',
+  account_not_verified:
+    'An account with your email exists but never verified the address: reset its password by email (or verify it), then sign in here.',
   email_missing: 'The identity provider did not share an email address.',
   registration_disabled:
     'There is no account for you, and new accounts cannot be made this way: ask an administrator.',
   account_disabled: 'This account is disabled: ask an administrator.',
   account_locked: 'This account is locked after too many failed sign-ins. Try again later.',
+  account_changed: 'The account changed while you were signing in. Please try again.',
 };
 
 export function externalSignInError(code: string | null): string | undefined {

@@ -57,7 +57,7 @@ export function UserPage({ id, me }: { id: string; me: User }) {
         <dt>Verified</dt>
         <dd>{user.verified_at ? fmt(user.verified_at) : 'no'}</dd>
         <dt>Picture</dt>
-        <dd>{user.picture || '—'}</dd>
+        <dd>{user.profile_picture || user.picture || '—'}</dd>
         <dt>Tags</dt>
         <dd>{user.tags?.join(', ') || '—'}</dd>
         <dt>Created</dt>
@@ -168,7 +168,7 @@ function EditForm({ user, busy, act }: { user: User; busy: boolean; act: Act }) 
   const [last, setLast] = useState(user.last_name);
   const [email, setEmail] = useState(user.email ?? '');
   const [username, setUsername] = useState(user.credentials.username);
-  const [picture, setPicture] = useState(user.picture ?? '');
+  const [picture, setPicture] = useState(user.profile_picture ?? user.picture ?? '');
   const [tags, setTags] = useState((user.tags ?? []).join(', '));
   const [metadata, setMetadata] = useState(JSON.stringify(user.metadata ?? {}, null, 2));
   const [invalid, setInvalid] = useState('');
@@ -194,7 +194,7 @@ function EditForm({ user, busy, act }: { user: User; busy: boolean; act: Act }) 
               .split(',')
               .map((t) => t.trim())
               .filter(Boolean),
-            ...(picture !== (user.picture ?? '') ? { picture } : {}),
+            ...(picture !== (user.profile_picture ?? user.picture ?? '') ? { profile_picture: picture } : {}),
           });
           if (email !== user.email) await call('PATCH', `/users/${user.id}/email`, { email });
           if (username !== user.credentials.username)

@@ -13,11 +13,13 @@ const SEARCH_FIELDS = [
 type SortField = 'created_at' | 'email' | 'username' | 'first_name' | 'last_name';
 
 export function UsersPage() {
+  // Filters can come in the address (the overview links here with ?role= and ?status=).
+  const initial = new URLSearchParams(window.location.search);
   const [searchField, setSearchField] = useState<string>('email');
   const [text, setText] = useState('');
   const [query, setQuery] = useState({ field: 'email', text: '' });
-  const [status, setStatus] = useState('all');
-  const [role, setRole] = useState('');
+  const [status, setStatus] = useState(initial.get('status') || 'all');
+  const [role, setRole] = useState(initial.get('role') || '');
   const [order, setOrder] = useState<SortField>('created_at');
   const [dir, setDir] = useState<'asc' | 'desc'>('desc');
   const [offset, setOffset] = useState(0);

@@ -8,7 +8,7 @@ import {
   UsherError,
   ValidationError,
 } from '../errors';
-import type { AuthPort, RefreshFailure } from '../ports';
+import type { AuthPort, RefreshedClaims, RefreshFailure } from '../ports';
 import type { ApiKeyInfo, ClientMeta, NewApiKey, SessionInfo, TokenPair, User } from '../service';
 
 const at = (seconds: number) => new Date(seconds * 1000);
@@ -35,15 +35,19 @@ export class GrpcAuth implements AuthPort {
     };
   }
 
-  async refresh(refreshToken: string, client: ClientMeta): Promise<TokenPair & { userId: string }> {
+  async refresh(refreshToken: string, client: ClientMeta): Promise<TokenPair & RefreshedClaims> {
     const pair = await guard(() =>
       this.client.refresh(refreshToken, { user_agent: client.userAgent, ip: client.ip }),
     );
+    const claims = claimsOf(pair.accessToken);
     return {
       accessToken: pair.accessToken,
       refreshToken: pair.refreshToken,
       accessType: pair.accessType,
       userId: pair.userId,
+      sessionId: pair.sessionId || claims.sid,
+      role: claims.role,
+      verified: claims.verified,
     };
   }
 
@@ -108,6 +112,27 @@ function toKeyInfo(k: {
     expiresAt: at(k.expiresAt),
     lastUsedAt: k.lastUsedAt ? at(k.lastUsedAt) : null,
   };
+}
+
+/**
+ * What an access token just received from the auth service says (its payload, read, not verified:
+ * it came over the authenticated gRPC channel, and is only compared with the account).
+ */
+function claimsOf(accessToken: string): { sid: string; role: RoleName; verified: boolean } {
+  try {
+    const payload = JSON.parse(
+      Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as {
+      sid?: unknown;
+      role?: unknown;
+      verified?: unknown;
+    };
+    if (typeof payload.sid === 'string' && typeof payload.role === 'string')
+      return { sid: payload.sid, role: payload.role as RoleName, verified: payload.verified === true };
+  } catch {
+    // fall through
+  }
+  throw new InternalAuthError('the auth service answered a refresh with an unreadable access token');
 }
 
 async function guard<T>(call: () => Promise<T>): Promise<T> {

@@ -25,6 +25,7 @@ import type {
   TokenPair,
 } from '../service';
 import { audit } from './audit';
+import { SessionCheck } from './session-check';
 
 export interface AccessOptions {
   /** A hash of a random secret made with the live settings: unknown identities are compared against it. */
@@ -46,7 +47,11 @@ export class Access {
     private readonly lockout: LockoutStore,
     private readonly uow: UnitOfWork,
     private readonly options: AccessOptions,
-  ) {}
+  ) {
+    this.check = new SessionCheck(repo, auth, log, uow);
+  }
+
+  private readonly check: SessionCheck;
 
   async issueToken(ctx: Ctx, identity: string, secret: string): Promise<TokenPair> {
     const found = await this.repo.findCredentials(identity);
@@ -86,10 +91,11 @@ export class Access {
       throw invalidCredentials();
     }
     await this.lockout.clear(key);
-    if (this.hasher.needsRehash(found.secretHash)) {
-      await this.repo.updateSecretHash(found.user.id, await this.hasher.hash(secret));
-    }
+    const secretHash = await this.rehash(found.user.id, found.secretHash, secret);
     const pair = await this.auth.issue(found.user, ctx.client, 'password');
+    // A disable, demotion or new password that landed during the compare: the new session goes too.
+    if (await this.check.afterSignIn(ctx, { user: found.user, secretHash }, pair.sessionId, 'password'))
+      throw invalidCredentials();
     await audit(this.log, { ...ctx, caller: ctx.caller ?? null }, 'signin_succeeded', found.user.id, {
       session_id: pair.sessionId,
       method: 'password',
@@ -100,6 +106,8 @@ export class Access {
   async refreshToken(ctx: Ctx, refreshToken: string): Promise<TokenPair> {
     try {
       const pair = await this.auth.refresh(refreshToken, ctx.client);
+      // The account as it is now, not as it was at sign-in: disabled or changed gets no new token.
+      await this.check.afterRefresh(ctx, pair);
       await audit(this.log, ctx, 'token_refreshed', pair.userId || null);
       return { accessToken: pair.accessToken, refreshToken: pair.refreshToken, accessType: pair.accessType };
     } catch (error) {
@@ -116,6 +124,17 @@ export class Access {
       }
       throw error;
     }
+  }
+
+  /**
+   * Redoes a hash made with old settings, only if it is still the stored one (compare-and-set: a
+   * reset that landed during the compare must not be overwritten by the old password). Returns the
+   * hash the session is issued on.
+   */
+  private async rehash(userId: string, compared: string, secret: string): Promise<string> {
+    if (!this.hasher.needsRehash(compared)) return compared;
+    const next = await this.hasher.hash(secret);
+    return (await this.repo.replaceSecretHash(userId, compared, next)) ? next : compared;
   }
 
   async signOut(ctx: Ctx): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import { roleLevel, type RoleName } from '@usher/contracts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, StatusUnchangedError, ValidationError } from '../errors';
 import type { AuditLog, AuthPort, PasswordHasher, UnitOfWork, UsersRepository } from '../ports';
 import type {
   AuditType,
@@ -9,15 +9,19 @@ import type {
   NewUser,
   Page,
   ProfilePatch,
+  ReadOnlyEcho,
   SearchPage,
   SearchQuery,
   User,
 } from '../service';
 import { audit } from './audit';
+import type { SecurityNotices } from './notices';
 
 export interface AccountsOptions {
   /** USHER_USERS_PASS_REGEX */
   passRegex: RegExp;
+  /** Mails the owner about a changed password or address (left out in unit tests without mail). */
+  notices?: SecurityNotices;
 }
 
 /** Account lifecycle: create, read, change, disable, delete. No authorization here (middleware/authorization.ts). */
@@ -57,6 +61,7 @@ export class Accounts {
       status: input.status,
       tags: input.tags,
       metadata: input.metadata,
+      privateMetadata: input.privateMetadata ?? {},
       picture: input.picture,
       verifiedAt: options.verified ? new Date() : null,
       createdAt: new Date(),
@@ -93,19 +98,34 @@ export class Accounts {
   }
 
   update(ctx: Ctx, id: string, patch: ProfilePatch): Promise<User> {
-    const fields = (Object.keys(patch) as (keyof ProfilePatch)[]).filter((k) => patch[k] !== undefined);
-    if (fields.length === 0)
+    const { echoed, ...editable } = patch;
+    const fields = (Object.keys(editable) as (keyof typeof editable)[]).filter(
+      (k) => editable[k] !== undefined,
+    );
+    if (fields.length === 0 && !echoed)
       return Promise.reject(
-        new ValidationError('nothing to update: send first_name, last_name, metadata, tags or picture'),
+        new ValidationError(
+          'nothing to update: send first_name, last_name, metadata, private_metadata, tags or profile_picture',
+        ),
       );
-    return this.change(ctx, id, 'user_updated', (u) => Object.assign(u, pick(patch, fields)), fields);
-  }
-
-  /** A new address is not verified: verified_at is cleared unless only the letter case changed. */
-  updateEmail(ctx: Ctx, id: string, email: string): Promise<User> {
     return this.uow.run(async () => {
       const user = await this.load(id);
+      if (echoed) refuseReadOnlyChanges(user, echoed);
+      if (fields.length === 0) return user;
+      return this.save(ctx, user, 'user_updated', (u) => Object.assign(u, pick(editable, fields)), fields);
+    });
+  }
+
+  /**
+   * A new address is not verified: verified_at is cleared unless only the letter case changed, and
+   * the old address is told. Links mailed to the old address stop working (they are bound to it:
+   * src/domain/recovery.ts).
+   */
+  async updateEmail(ctx: Ctx, id: string, email: string): Promise<User> {
+    const changed = await this.uow.run(async () => {
+      const user = await this.load(id);
       const sameAddress = user.email.toLowerCase() === email.toLowerCase();
+      if (!sameAddress) await this.options.notices?.emailChanged(user, email);
       return this.save(
         ctx,
         user,
@@ -117,6 +137,8 @@ export class Accounts {
         sameAddress ? ['email'] : ['email', 'verifiedAt'],
       );
     });
+    this.options.notices?.wake();
+    return changed;
   }
 
   updateUsername(ctx: Ctx, id: string, username: string): Promise<User> {
@@ -144,23 +166,30 @@ export class Accounts {
     });
   }
 
+  /**
+   * Sets a new secret and ends every session. Set by an admin (a recovery), it also ends the API
+   * keys: whoever held the account before must keep no way in. The owner is mailed either way.
+   */
   async setSecret(ctx: Ctx, id: string, secret: string, by: 'admin' | 'self' = 'admin'): Promise<User> {
     this.checkSecret(secret, 'new_secret');
     const hash = await this.hasher.hash(secret);
-    return this.uow.run(async () => {
+    const changed = await this.uow.run(async () => {
       const user = await this.load(id);
       // A secret chosen by someone (the user, or an admin who tells it) is no temporary one.
       await this.repo.updateSecretHash(id, hash, { mustChange: false });
-      const changed = await this.save(ctx, user, 'password_changed', () => undefined, [], { by });
-      await this.auth.revokeUserSessions(id, { reason: 'password_changed', includeApiKeys: false });
-      return changed;
+      const stored = await this.save(ctx, user, 'password_changed', () => undefined, [], { by });
+      await this.auth.revokeUserSessions(id, { reason: 'password_changed', includeApiKeys: by === 'admin' });
+      await this.options.notices?.passwordChanged(user, by);
+      return stored;
     });
+    this.options.notices?.wake();
+    return changed;
   }
 
   enable(ctx: Ctx, id: string): Promise<User> {
     return this.uow.run(async () => {
       const user = await this.load(id);
-      if (user.status === 'enabled') return user;
+      if (user.status === 'enabled') throw new StatusUnchangedError('the user is already enabled');
       return this.save(ctx, user, 'user_enabled', (u) => (u.status = 'enabled'), ['status']);
     });
   }
@@ -168,7 +197,7 @@ export class Accounts {
   disable(ctx: Ctx, id: string): Promise<User> {
     return this.uow.run(async () => {
       const user = await this.load(id);
-      if (user.status === 'disabled') return user;
+      if (user.status === 'disabled') throw new StatusUnchangedError('the user is already disabled');
       if (user.role === 'owner') await this.keepAnOwner(user, 'disabled');
       const changed = await this.save(ctx, user, 'user_disabled', (u) => (u.status = 'disabled'), ['status']);
       await this.auth.revokeUserSessions(id, { reason: 'disabled', includeApiKeys: true });
@@ -247,6 +276,28 @@ export class Accounts {
     const owners = await this.repo.lockEnabledOwners();
     if (owners.filter((id) => id !== user.id).length === 0) {
       throw new ConflictError(`the last enabled owner cannot be ${what}`);
+    }
+  }
+}
+
+/** The stored value of each read-only field, as the API writes it. */
+const READ_ONLY: Record<keyof ReadOnlyEcho, (u: User) => string> = {
+  id: (u) => u.id,
+  email: (u) => u.email.toLowerCase(),
+  'credentials.username': (u) => u.username,
+  role: (u) => u.role,
+  status: (u) => u.status,
+  created_at: (u) => u.createdAt.toISOString(),
+  updated_at: (u) => u.updatedAt?.toISOString() ?? '',
+};
+
+/** A read-only field sent back unchanged is fine; one that would change is a 400 naming it. */
+function refuseReadOnlyChanges(user: User, echoed: ReadOnlyEcho): void {
+  for (const [field, value] of Object.entries(echoed) as [keyof ReadOnlyEcho, string | undefined][]) {
+    if (value === undefined) continue;
+    const sent = field === 'email' ? value.toLowerCase() : value;
+    if (sent !== READ_ONLY[field](user)) {
+      throw new ValidationError('is read-only here: leave it out, empty or unchanged', field);
     }
   }
 }

@@ -69,17 +69,14 @@ export class LinkMailer {
     return this.links[SETTINGS_OF[purpose]];
   }
 
-  async mail(
-    purpose: EmailTokenPurpose & MailKind,
-    to: LinkTarget,
-    vars: Record<string, string>,
-    /** Defaults to now + the purpose's lifetime. */
-    expiresAt?: Date,
-  ): Promise<{ expiresAt: Date }> {
+  /**
+   * Makes and stores a single-use token and returns its link without mailing it: the caller hands
+   * it over once (an invitation for a team without mail). The link is never stored or logged.
+   */
+  async issue(purpose: EmailTokenPurpose, to: LinkTarget, expiresAt?: Date): Promise<string> {
     const { urlPrefix, ttlMs } = this.settings(purpose);
     const token = newToken();
     const createdAt = new Date();
-    expiresAt ??= new Date(createdAt.getTime() + ttlMs);
     await this.tokens.create({
       id: randomUUID(),
       purpose,
@@ -88,9 +85,21 @@ export class LinkMailer {
       invitationId: to.invitationId,
       email: to.email,
       createdAt,
-      expiresAt,
+      expiresAt: expiresAt ?? new Date(createdAt.getTime() + ttlMs),
     });
-    const link = linkWith(urlPrefix, token);
+    return linkWith(urlPrefix, token);
+  }
+
+  async mail(
+    purpose: EmailTokenPurpose & MailKind,
+    to: LinkTarget,
+    vars: Record<string, string>,
+    /** Defaults to now + the purpose's lifetime. */
+    expiresAt?: Date,
+  ): Promise<{ expiresAt: Date }> {
+    const { ttlMs } = this.settings(purpose);
+    expiresAt ??= new Date(Date.now() + ttlMs);
+    const link = await this.issue(purpose, to, expiresAt);
     const rendered = this.templates.render(purpose, {
       ...vars,
       email: to.email,

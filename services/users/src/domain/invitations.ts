@@ -2,7 +2,15 @@ import { randomUUID } from 'crypto';
 import type { RoleName } from '@usher/contracts';
 import { ConflictError, invalidEmailToken, NotFoundError } from '../errors';
 import type { AuditLog, InvitationsRepository, UnitOfWork, UsersRepository } from '../ports';
-import type { AcceptInvitationInput, Ctx, Invitation, Page, User } from '../service';
+import type {
+  AcceptInvitationInput,
+  CreatedInvitation,
+  Ctx,
+  Invitation,
+  InvitationDelivery,
+  Page,
+  User,
+} from '../service';
 import type { Accounts } from './accounts';
 import { audit } from './audit';
 import type { LinkMailer } from './email-links';
@@ -19,8 +27,13 @@ export class Invitations {
     private readonly links: LinkMailer,
   ) {}
 
-  async create(ctx: Ctx, email: string, role: RoleName): Promise<Invitation> {
-    const invitation = await this.uow.run(async () => {
+  async create(
+    ctx: Ctx,
+    email: string,
+    role: RoleName,
+    delivery: InvitationDelivery = 'email',
+  ): Promise<CreatedInvitation> {
+    const invitation = await this.uow.run(async (): Promise<CreatedInvitation> => {
       if (await this.repo.findByEmail(email)) throw new ConflictError('email already taken');
       const createdAt = new Date();
       const created = await this.invitations.create({
@@ -31,22 +44,30 @@ export class Invitations {
         createdAt,
         expiresAt: new Date(createdAt.getTime() + this.links.settings('invitation').ttlMs),
       });
-      const inviter = ctx.caller ? await this.repo.findById(ctx.caller.userId) : null;
-      await this.links.mail(
-        'invitation',
-        { email, userId: null, invitationId: created.id },
-        { role, inviter: inviter ? greetingName(inviter) : 'An administrator' },
-        created.expiresAt,
-      );
+      const target = { email, userId: null, invitationId: created.id };
+      let link: string | undefined;
+      if (delivery === 'link') {
+        // No mail: the link goes to the admin in this answer only (its token is stored hashed).
+        link = await this.links.issue('invitation', target, created.expiresAt);
+      } else {
+        const inviter = ctx.caller ? await this.repo.findById(ctx.caller.userId) : null;
+        await this.links.mail(
+          'invitation',
+          target,
+          { role, inviter: inviter ? greetingName(inviter) : 'An administrator' },
+          created.expiresAt,
+        );
+      }
       await audit(this.log, ctx, 'invitation_created', null, {
         invitation_id: created.id,
         email,
         role,
+        delivery,
         expires_at: created.expiresAt.toISOString(),
       });
-      return created;
+      return link ? { ...created, link } : created;
     });
-    this.links.wake();
+    if (delivery === 'email') this.links.wake();
     return invitation;
   }
 

@@ -4,6 +4,7 @@ import type { AuditLog, AuthPort, LockoutStore, UnitOfWork, UsersRepository } fr
 import type { Ctx, TokenPair, User } from '../service';
 import { lockKey } from './access';
 import { audit } from './audit';
+import { SessionCheck } from './session-check';
 
 /** What a provider told us about the person, after every check of its answer passed. */
 export interface ExternalProfile {
@@ -64,8 +65,8 @@ export interface OAuthAccountsOptions {
 
 /**
  * Sign-in with external identity providers, after the provider's answer was checked
- * (src/oauth/providers.ts): finds the account by its link, links a verified email, or creates a
- * viewer; refuses disabled and locked accounts; starts an ordinary Usher session.
+ * (src/oauth/providers.ts): finds the account by its link, links a verified email to an account
+ * that verified the same address (never to an unverified one), or creates a viewer; refuses disabled and locked accounts; starts an ordinary Usher session.
  */
 export class OAuthAccounts {
   constructor(
@@ -102,6 +103,16 @@ export class OAuthAccounts {
         if (existing.status !== 'enabled') {
           throw new OAuthError('account_disabled', 'the account with this email is not enabled', existing.id);
         }
+        if (!existing.verifiedAt) {
+          // Pre-account hijack: anyone may register an address they do not own and keep a password
+          // or API key into it. Only an account that proved it owns the address is linked; its
+          // owner proves it by verification or a password reset (which also ends keys and sessions).
+          throw new OAuthError(
+            'account_not_verified',
+            `the account with ${profile.email} never verified its address: not linked`,
+            existing.id,
+          );
+        }
         await this.link(ctx, existing, profile);
         return existing;
       }
@@ -122,6 +133,10 @@ export class OAuthAccounts {
     const lockedUntil = await this.lockout.lockedUntil(lockKey(user.id, ''));
     if (lockedUntil) throw new OAuthError('account_locked', 'the account is locked', user.id);
     const pair = await this.auth.issue(user, ctx.client, method);
+    // Disabled, demoted or locked out while this sign-in ran: the new session is revoked too.
+    const check = new SessionCheck(this.repo, this.auth, this.log, this.uow);
+    if (await check.afterSignIn(ctx, { user }, pair.sessionId, method))
+      throw new OAuthError('account_changed', 'the account changed during the sign-in: try again', user.id);
     await audit(this.log, { ...ctx, caller: null }, 'signin_succeeded', user.id, {
       session_id: pair.sessionId,
       method,
@@ -199,6 +214,7 @@ export class OAuthAccounts {
       status: 'enabled',
       tags: [],
       metadata: {},
+      privateMetadata: {},
       picture: profile.picture,
       verifiedAt: profile.emailVerified ? new Date() : null,
       createdAt: new Date(),

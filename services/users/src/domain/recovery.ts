@@ -6,6 +6,7 @@ import { lockKey } from './access';
 import type { Accounts } from './accounts';
 import { audit } from './audit';
 import type { LinkMailer } from './email-links';
+import type { SecurityNotices } from './notices';
 
 export interface RecoveryOptions {
   /**
@@ -13,6 +14,8 @@ export interface RecoveryOptions {
    * the time taken does not tell whether the address has an account.
    */
   resetFloorMs: number;
+  /** Mails the owner that the password changed (left out in unit tests without mail). */
+  notices?: SecurityNotices;
 }
 
 /** How a mail greets the user. */
@@ -113,20 +116,31 @@ export class Recovery {
     const userId = await this.uow.run(async () => {
       const spent = await this.links.consume('password_reset', token);
       const user = spent?.userId ? await this.repo.findById(spent.userId) : null;
-      if (!user || user.status !== 'enabled') throw invalidEmailToken();
+      // The link vouches for the address it was mailed to: after an email change it is void.
+      if (!user || user.status !== 'enabled' || user.email.toLowerCase() !== spent!.email.toLowerCase())
+        throw invalidEmailToken();
       await this.repo.updateSecretHash(user.id, hash, { mustChange: false });
       await this.links.spendAll('password_reset', user.id);
-      await this.repo.update({ ...user, updatedAt: new Date(), updatedBy: user.id }, [
-        'updatedAt',
-        'updatedBy',
-      ]);
+      // Reading the mail proves the address is the owner's: an unverified account becomes verified
+      // (so it may be linked to an external identity with the same address afterwards).
+      const fields: (keyof User)[] = user.verifiedAt ? [] : ['verifiedAt'];
+      await this.repo.update(
+        { ...user, verifiedAt: user.verifiedAt ?? new Date(), updatedAt: new Date(), updatedBy: user.id },
+        [...fields, 'updatedAt', 'updatedBy'],
+      );
+      // Sessions and API keys alike: whoever held the account before keeps no way in.
       const revoked = await this.auth.revokeUserSessions(user.id, {
         reason: 'password_reset',
-        includeApiKeys: false,
+        includeApiKeys: true,
       });
-      await audit(this.log, ctx, 'password_reset', user.id, { sessions_revoked: revoked });
+      await this.options.notices?.passwordChanged(user, 'reset');
+      await audit(this.log, ctx, 'password_reset', user.id, {
+        sessions_revoked: revoked,
+        ...(user.verifiedAt ? {} : { email_verified: true }),
+      });
       return user.id;
     });
+    this.options.notices?.wake();
     // Whoever could read the mail owns the account again: earlier failed sign-ins no longer count.
     await this.lockout.clear(lockKey(userId, ''));
   }
@@ -139,8 +153,10 @@ export class Recovery {
       const user = await this.accounts.load(id);
       await this.repo.updateSecretHash(id, hash, { mustChange: true });
       await this.accounts.save(ctx, user, 'temporary_password_set', () => undefined, [], {});
-      await this.auth.revokeUserSessions(id, { reason: 'temporary_password', includeApiKeys: false });
+      await this.auth.revokeUserSessions(id, { reason: 'temporary_password', includeApiKeys: true });
+      await this.options.notices?.passwordChanged(user, 'temporary');
     });
+    this.options.notices?.wake();
     await this.lockout.clear(lockKey(id, ''));
     return secret;
   }

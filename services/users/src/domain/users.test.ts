@@ -5,6 +5,7 @@ import {
   ConflictError,
   LockedError,
   NotFoundError,
+  StatusUnchangedError,
   ValidationError,
 } from '../errors';
 import { AuthorizedUsers, canAssign, manages } from '../middleware/authorization';
@@ -48,6 +49,16 @@ class MemoryRepo implements Partial<UsersRepository> {
         return { user, secretHash: hash };
     }
     return null;
+  }
+  async lockCredentials(id: string) {
+    const found = this.users.get(id);
+    return found ? { user: found.user, secretHash: found.hash } : null;
+  }
+  async replaceSecretHash(id: string, expected: string, hash: string) {
+    const found = this.users.get(id);
+    if (found?.hash !== expected) return false;
+    found.hash = hash;
+    return true;
   }
   async secretHashOf(id: string) {
     return this.users.get(id)?.hash ?? null;
@@ -96,6 +107,7 @@ class FakeAuth implements Partial<AuthPort> {
       sessionId: 's',
     };
   }
+  async revokeSession() {}
   async revokeUserSessions(userId: string, opts: { includeApiKeys: boolean }) {
     this.revoked.push({ userId, includeApiKeys: opts.includeApiKeys });
     return 1;
@@ -166,7 +178,7 @@ function setup(allowSelfRegister = true) {
       // The email flows run against PostgreSQL and a real SMTP server in test/.
       emailTokens: {} as EmailTokenStore,
       invitations: {} as InvitationsRepository,
-      mailQueue: {} as MailQueue,
+      mailQueue: { enqueue: async () => undefined, wake: () => undefined } as MailQueue,
       mailTemplates: {} as MailTemplates,
     },
     {
@@ -308,6 +320,62 @@ describe('changes', () => {
     await expect(svc.view(as('admin'), '00000000-0000-4000-8000-000000000009')).rejects.toThrow(
       NotFoundError,
     );
+  });
+});
+
+describe('Magistrala semantics (issue 18)', () => {
+  it('read-only fields sent back are fine when unchanged, refused naming the field when they would change', async () => {
+    const { svc, repo } = setup();
+    const ada = await svc.register(as('owner'), newUser({ role: 'editor' }));
+    const same = {
+      id: ada.id,
+      email: ada.email.toUpperCase(),
+      'credentials.username': ada.username,
+      role: 'editor',
+      status: 'enabled',
+      created_at: ada.createdAt.toISOString(),
+    };
+    const ok = await svc.update(as('owner'), ada.id, { firstName: 'Augusta', echoed: same });
+    expect(ok.firstName).toBe('Augusta');
+    for (const [field, value] of [
+      ['id', '00000000-0000-4000-8000-000000000009'],
+      ['email', 'other@x.io'],
+      ['credentials.username', 'other'],
+      ['role', 'admin'],
+      ['status', 'disabled'],
+      ['created_at', '2020-01-01T00:00:00.000Z'],
+      ['updated_at', '2020-01-01T00:00:00.000Z'],
+    ] as const) {
+      await expect(
+        svc.update(as('owner'), ada.id, { firstName: 'Mallory', echoed: { ...same, [field]: value } }),
+      ).rejects.toThrow(new ValidationError('is read-only here: leave it out, empty or unchanged', field));
+    }
+    expect(repo.users.get(ada.id)!.user).toMatchObject({
+      firstName: 'Augusta',
+      role: 'editor',
+      status: 'enabled',
+    });
+  });
+
+  it('enabling an enabled user or disabling a disabled one is refused as unchanged (422)', async () => {
+    const { svc } = setup();
+    const ada = await svc.register(as('owner'), newUser());
+    await expect(svc.enable(as('owner'), ada.id)).rejects.toThrow(StatusUnchangedError);
+    await svc.disable(as('owner'), ada.id);
+    await expect(svc.disable(as('owner'), ada.id)).rejects.toThrow(StatusUnchangedError);
+  });
+
+  it('anyone signed in views another enabled user with the private fields blanked; a disabled one is not found', async () => {
+    const { svc } = setup();
+    const ada = await svc.register(
+      as('owner'),
+      newUser({ metadata: { a: 1 }, privateMetadata: { salary: 1 }, tags: ['t'] }),
+    );
+    const seen = await svc.view(as('viewer'), ada.id);
+    expect(seen).toMatchObject({ id: ada.id, email: '', metadata: {}, privateMetadata: {}, tags: [] });
+    expect((await svc.view(as('admin'), ada.id)).privateMetadata).toEqual({ salary: 1 });
+    await svc.disable(as('owner'), ada.id);
+    await expect(svc.view(as('viewer'), ada.id)).rejects.toThrow(NotFoundError);
   });
 });
 

@@ -17,7 +17,9 @@ import type {
   AuditEntry,
   AuditQuery,
   Ctx,
+  CreatedInvitation,
   Invitation,
+  InvitationDelivery,
   ListQuery,
   NewApiKey,
   NewUser,
@@ -33,6 +35,8 @@ import type {
 import { Access } from './access';
 import { Accounts } from './accounts';
 import { LinkMailer, type LinksOptions } from './email-links';
+import { SecurityNotices } from './notices';
+import { Presence } from './presence';
 import { Invitations } from './invitations';
 import { Recovery } from './recovery';
 
@@ -71,12 +75,16 @@ export class Users implements UsersService {
   private readonly access: Access;
   private readonly recovery: Recovery;
   private readonly invitations: Invitations;
+  private readonly presence: Presence;
 
   constructor(deps: UsersDeps, options: UsersOptions) {
+    const notices = new SecurityNotices(deps.mailQueue);
     this.accounts = new Accounts(deps.repo, deps.hasher, deps.auth, deps.audit, deps.uow, {
       passRegex: options.passRegex,
+      notices,
     });
     this.access = new Access(deps.repo, deps.hasher, deps.auth, deps.audit, deps.lockout, deps.uow, options);
+    this.presence = new Presence(deps.auth, this.access);
     const links = new LinkMailer(deps.emailTokens, deps.mailQueue, deps.mailTemplates, options.links);
     this.recovery = new Recovery(
       deps.repo,
@@ -87,7 +95,7 @@ export class Users implements UsersService {
       deps.uow,
       this.accounts,
       links,
-      { resetFloorMs: options.resetFloorMs ?? 250 },
+      { resetFloorMs: options.resetFloorMs ?? 250, notices },
     );
     this.invitations = new Invitations(
       deps.repo,
@@ -109,8 +117,10 @@ export class Users implements UsersService {
   list = (ctx: Ctx, query: ListQuery): Promise<Page<User>> => this.accounts.list(ctx, query);
   search = (ctx: Ctx, query: SearchQuery): Promise<SearchPage> => this.accounts.search(ctx, query);
   update = (ctx: Ctx, id: string, patch: ProfilePatch): Promise<User> => this.accounts.update(ctx, id, patch);
-  updateEmail = (ctx: Ctx, id: string, email: string): Promise<User> =>
-    this.accounts.updateEmail(ctx, id, email);
+  async updateEmail(ctx: Ctx, id: string, email: string, secret?: string): Promise<User> {
+    if (ctx.caller?.userId === id) await this.presence.prove(ctx, secret);
+    return this.accounts.updateEmail(ctx, id, email);
+  }
   updateUsername = (ctx: Ctx, id: string, username: string): Promise<User> =>
     this.accounts.updateUsername(ctx, id, username);
   updatePicture = (ctx: Ctx, id: string, picture: string): Promise<User> =>
@@ -152,8 +162,12 @@ export class Users implements UsersService {
     this.recovery.resetPassword(ctx, token, secret);
   setTemporaryPassword = (ctx: Ctx, id: string): Promise<string> =>
     this.recovery.setTemporaryPassword(ctx, id);
-  createInvitation = (ctx: Ctx, email: string, role: RoleName): Promise<Invitation> =>
-    this.invitations.create(ctx, email, role);
+  createInvitation = (
+    ctx: Ctx,
+    email: string,
+    role: RoleName,
+    delivery: InvitationDelivery = 'email',
+  ): Promise<CreatedInvitation> => this.invitations.create(ctx, email, role, delivery);
   listInvitations = (ctx: Ctx, page: { offset: number; limit: number }): Promise<Page<Invitation>> =>
     this.invitations.list(ctx, page);
   revokeInvitation = (ctx: Ctx, id: string): Promise<void> => this.invitations.revoke(ctx, id);

@@ -3,7 +3,7 @@ import { bearerToken } from '@usher/auth-client';
 import { AuthenticationError } from '../errors';
 import type { UsersService } from '../service';
 import { ctxOf, signedInCtx, type Authenticator } from './context';
-import { toAuditDto, toKeyDto, toNewKeyDto, toSessionDto, toTokenDto } from './encode';
+import { toAuditDto, toKeyDto, toNewKeyDto, toRefreshTokenDto, toSessionDto, toTokenDto } from './encode';
 import { handle, requireJson } from './handle';
 import {
   AuditQueryParams,
@@ -11,6 +11,7 @@ import {
   IdParam,
   IssueTokenBody,
   KeyParams,
+  RevokeTokenBody,
   SessionParams,
 } from './schemas';
 
@@ -36,12 +37,29 @@ export function accessRoutes(svc: UsersService, authn: Authenticator): Router {
     }),
   );
 
+  // Magistrala's `{token_id}` names the session to end (see /users/tokens/refresh-tokens); without
+  // a body, the caller's own session ends (sign-out).
   r.post(
     '/users/tokens/revoke',
     authn.anyState,
     handle(async (req) => {
-      await svc.signOut(signedInCtx(req));
+      const ctx = signedInCtx(req);
+      const { token_id: tokenId } = RevokeTokenBody.parse(req.body ?? {});
+      if (tokenId && tokenId !== ctx.caller!.sessionId)
+        await svc.revokeSession(ctx, ctx.caller!.userId, tokenId);
+      else await svc.signOut(ctx);
       return { status: 204 };
+    }),
+  );
+
+  // Magistrala's list of active refresh tokens: the caller's sessions.
+  r.get(
+    '/users/tokens/refresh-tokens',
+    authn.unverified,
+    handle(async (req) => {
+      const ctx = signedInCtx(req);
+      const sessions = await svc.listSessions(ctx, ctx.caller!.userId);
+      return { status: 200, body: { refresh_tokens: sessions.map(toRefreshTokenDto) } };
     }),
   );
 

@@ -9,6 +9,8 @@ import { AUTH_DISABLED_WARNING, authenticator, type AccountGate } from './contex
 import { emailRoutes } from './email-routes';
 import { importRoutes } from './import-routes';
 import { settingsRoutes } from './settings-routes';
+import { overviewRoutes } from './overview-routes';
+import type { OverviewService } from '../domain/overview';
 import type { AuthenticationSetting } from '../domain/settings';
 import type { UserImporter } from '../domain/importer';
 import { errorHandler, sendError } from './errors';
@@ -35,6 +37,8 @@ export interface HttpAppDeps {
   dashboard?: { path: string; distDir?: string };
   /** Sign-in with external identity providers (issue 12); its routes answer 404 without it. */
   oauth?: OAuthRoutesDeps;
+  /** GET /stats/overview (admins); the route answers 404 without it. */
+  overview?: OverviewService;
   /** POST /users/import (owners); the route answers 404 without it. */
   importer?: UserImporter;
 }
@@ -135,6 +139,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.use(accessRoutes(deps.service, authn));
   app.use(importRoutes(deps.importer, authn));
   app.use(settingsRoutes(deps.authenticationSetting, authn));
+  app.use(overviewRoutes(deps.overview, authn));
   app.use(emailRoutes(deps.service, authn));
   app.use(accountRoutes(deps.service, authn));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'route not found'));

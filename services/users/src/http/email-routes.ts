@@ -32,7 +32,8 @@ export function emailRoutes(svc: UsersService, authn: Authenticator): Router {
     authn.unverified,
     handle(async (req) => {
       await svc.sendVerification(signedInCtx(req));
-      return { status: 201, body: { msg: 'Email with verification link is sent' } };
+      // Magistrala's SDK expects 200 and no body.
+      return { status: 200 };
     }),
   );
 
@@ -88,12 +89,14 @@ export function emailRoutes(svc: UsersService, authn: Authenticator): Router {
 
   r.post(
     '/users/invitations',
+    noStore, // the answer may carry the invitation link
     requireJson,
     authn.required,
     handle(async (req) => {
       const b = InvitationBody.parse(req.body);
-      const invitation = await svc.createInvitation(signedInCtx(req), b.email, b.role);
-      return { status: 201, body: toInvitationDto(invitation) };
+      const invitation = await svc.createInvitation(signedInCtx(req), b.email, b.role, b.delivery);
+      const body = toInvitationDto(invitation);
+      return { status: 201, body: invitation.link ? { ...body, link: invitation.link } : body };
     }),
   );
 

@@ -9,7 +9,7 @@ import type {
   User,
 } from '../service';
 
-/** The seed's user JSON. Never carries a secret. */
+/** The user JSON (Magistrala's shape, role and status as names). Never carries a secret. */
 export function toUserDto(u: User) {
   return {
     id: u.id,
@@ -21,7 +21,8 @@ export function toUserDto(u: User) {
     status: u.status,
     tags: u.tags,
     metadata: u.metadata,
-    picture: u.picture,
+    private_metadata: u.privateMetadata,
+    profile_picture: u.picture,
     ...(u.verifiedAt ? { verified_at: u.verifiedAt.toISOString() } : {}),
     created_at: u.createdAt.toISOString(),
     ...(u.updatedAt ? { updated_at: u.updatedAt.toISOString() } : {}),
@@ -35,7 +36,7 @@ export const toPublicUserDto = (u: User) => ({
   first_name: u.firstName,
   last_name: u.lastName,
   credentials: { username: u.username },
-  picture: u.picture,
+  profile_picture: u.picture,
 });
 
 export const toUsersPage = (p: Page<User>, encode: (u: User) => object = toUserDto) => ({
@@ -61,6 +62,12 @@ export const toSessionDto = (s: SessionInfo, currentId?: string) => ({
   expires_at: s.expiresAt.toISOString(),
   idle_expires_at: s.idleExpiresAt.toISOString(),
   current: s.id === currentId,
+});
+
+/** Magistrala's refresh-token list entry: a session, named by its id. */
+export const toRefreshTokenDto = (s: SessionInfo) => ({
+  id: s.id,
+  description: [s.method, s.userAgent].filter(Boolean).join(' · '),
 });
 
 export const toKeyDto = (k: ApiKeyInfo) => ({

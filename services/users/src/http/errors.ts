@@ -11,6 +11,7 @@ const statusOf: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   locked: 423,
+  unprocessable: 422,
   unavailable: 503,
   internal: 500,
 };

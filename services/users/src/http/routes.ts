@@ -2,7 +2,9 @@ import { Router } from 'express';
 import type { UsersService } from '../service';
 import { ctxOf, signedInCtx, type Authenticator } from './context';
 import { toPublicUserDto, toUserDto, toUsersPage } from './encode';
+import { seesAllOf } from '../middleware/authorization';
 import { handle, requireJson } from './handle';
+import { compactEcho, refuseOnCreate } from './magistrala';
 import {
   ChangeSecretBody,
   DeleteQuery,
@@ -30,6 +32,7 @@ export function accountRoutes(svc: UsersService, authn: Authenticator): Router {
     authn.optional,
     handle(async (req) => {
       const b = RegisterBody.parse(req.body);
+      refuseOnCreate({ id: b.id, created_at: b.created_at, updated_at: b.updated_at });
       const user = await svc.register(ctxOf(req), {
         firstName: b.first_name,
         lastName: b.last_name,
@@ -40,7 +43,8 @@ export function accountRoutes(svc: UsersService, authn: Authenticator): Router {
         status: b.status,
         tags: b.tags,
         metadata: b.metadata,
-        picture: b.picture,
+        privateMetadata: b.private_metadata,
+        picture: b.profile_picture ?? b.picture ?? '',
       });
       return { status: 201, body: toUserDto(user), location: `/users/${user.id}` };
     }),
@@ -59,7 +63,9 @@ export function accountRoutes(svc: UsersService, authn: Authenticator): Router {
         username: q.username,
         firstName: q.first_name,
         lastName: q.last_name,
-        tags: q.tags,
+        id: q.id,
+        tags: q.tags?.tags,
+        tagsMatch: q.tags?.match,
         metadata: q.metadata,
         role: q.role,
         order: q.order,
@@ -86,6 +92,8 @@ export function accountRoutes(svc: UsersService, authn: Authenticator): Router {
         username: q.username,
         firstName: q.first_name,
         lastName: q.last_name,
+        order: q.order,
+        dir: q.dir,
       });
       return ok(toUsersPage(page, page.publicOnly ? toPublicUserDto : toUserDto));
     }),
@@ -110,7 +118,13 @@ export function accountRoutes(svc: UsersService, authn: Authenticator): Router {
   r.get(
     '/users/:id',
     authn.required,
-    handle(async (req) => ok(toUserDto(await svc.view(signedInCtx(req), IdParam.parse(req.params).id)))),
+    handle(async (req) => {
+      const ctx = signedInCtx(req);
+      const { id } = IdParam.parse(req.params);
+      const user = await svc.view(ctx, id);
+      // Others see the public fields only (authorization blanks the rest as well).
+      return ok(seesAllOf(ctx.caller!, id) ? toUserDto(user) : toPublicUserDto(user));
+    }),
   );
 
   r.patch(
@@ -124,8 +138,18 @@ export function accountRoutes(svc: UsersService, authn: Authenticator): Router {
         firstName: b.first_name,
         lastName: b.last_name,
         metadata: b.metadata,
+        privateMetadata: b.private_metadata,
         tags: b.tags,
-        picture: b.picture,
+        picture: b.profile_picture ?? b.picture,
+        echoed: compactEcho({
+          id: b.id,
+          email: b.email,
+          'credentials.username': b.credentials?.username,
+          role: b.role || undefined,
+          status: b.status || undefined,
+          created_at: b.created_at,
+          updated_at: b.updated_at,
+        }),
       });
       return ok(toUserDto(user));
     }),
@@ -149,8 +173,8 @@ export function accountRoutes(svc: UsersService, authn: Authenticator): Router {
     );
   field(
     'email',
-    (b) => EmailBody.parse(b).email,
-    async (c, id, v) => toUserDto(await svc.updateEmail(c, id, v)),
+    (b) => EmailBody.parse(b),
+    async (c, id, v) => toUserDto(await svc.updateEmail(c, id, v.email, v.secret)),
   );
   field(
     'username',
@@ -159,7 +183,7 @@ export function accountRoutes(svc: UsersService, authn: Authenticator): Router {
   );
   field(
     'picture',
-    (b) => PictureBody.parse(b).picture,
+    (b) => PictureBody.parse(b),
     async (c, id, v) => toUserDto(await svc.updatePicture(c, id, v)),
   );
   field(

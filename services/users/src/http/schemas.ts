@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '@usher/config';
 import { ROLE_NAMES, roleName, type RoleName } from '@usher/contracts';
 import { AUDIT_TYPES, ORDER_FIELDS } from '../service';
+import { echoedDate, echoedText, emptyOnly, partialText, sdkPageExtras, tagsQuery } from './magistrala';
 
 /** A type error reads "is required" when the field is missing, else what it must be. */
 const expected = (what: string) => ({
@@ -10,9 +11,13 @@ const expected = (what: string) => ({
 
 const name = z.string(expected('a string')).trim().max(1024, 'must be at most 1024 characters');
 
-/** A role by name ("admin") or by level (2). */
+const ROLE_INPUTS = [...ROLE_NAMES, 'user'] as const;
+
+/** A role by name ("admin"; Magistrala's "user" is the viewer) or by level (2). */
 export const Role = z.union([
-  z.enum(ROLE_NAMES, { error: `must be one of ${ROLE_NAMES.join(', ')}` }),
+  z
+    .enum(ROLE_INPUTS, { error: `must be one of ${ROLE_INPUTS.join(', ')}` })
+    .transform((r): RoleName => (r === 'user' ? 'viewer' : r)),
   z
     .number()
     .int()
@@ -21,7 +26,7 @@ export const Role = z.union([
     .transform((n) => roleName(n)),
 ]) as z.ZodType<RoleName>;
 
-const CreatableStatus = z.union([
+export const CreatableStatus = z.union([
   z.enum(['enabled', 'disabled'], { error: 'must be enabled or disabled' }),
   z
     .number()
@@ -47,7 +52,19 @@ export const Email = z
   .max(254, 'must be at most 254 characters')
   .pipe(z.email({ error: 'must be a valid email address' }));
 
+const metadataField = z.record(z.string(), z.unknown(), expected('a JSON object'));
+const pictureField = z.string(expected('a string')).max(2048, 'must be at most 2048 characters');
+
+/** Read-only fields of a whole Magistrala `User` sent back: see ReadOnlyEcho. */
+const echoFields = {
+  id: echoedText,
+  created_at: echoedDate,
+  updated_at: echoedDate,
+  auth_provider: emptyOnly('accounts made through a provider are listed under /users/identities'),
+};
+
 export const RegisterBody = z.object({
+  ...echoFields,
   first_name: name.default(''),
   last_name: name.default(''),
   email: Email,
@@ -64,21 +81,14 @@ export const RegisterBody = z.object({
     .array(z.string().max(256, 'must be at most 256 characters'), { error: 'must be a list of strings' })
     .max(64, 'at most 64 tags')
     .default([]),
-  metadata: z.record(z.string(), z.unknown(), expected('a JSON object')).default({}),
-  picture: z.string(expected('a string')).max(2048, 'must be at most 2048 characters').default(''),
+  metadata: metadataField.default({}),
+  private_metadata: metadataField.default({}),
+  profile_picture: pictureField.optional(),
+  /** Usher's former name of profile_picture, still accepted. */
+  picture: pictureField.optional(),
 });
 
-export const IssueTokenBody = z.object({
-  identity: z
-    .string({ error: 'is required' })
-    .trim()
-    .min(1, 'is required')
-    .max(254, 'must be at most 254 characters'),
-  secret: z
-    .string({ error: 'is required' })
-    .min(1, 'is required')
-    .max(1024, 'must be at most 1024 characters'),
-});
+export { IssueTokenBody } from './magistrala';
 
 export const UserId = z.uuid({ error: 'must be a UUID' });
 
@@ -135,23 +145,19 @@ export const ListQueryParams = z.strictObject(
     username: textParam,
     first_name: textParam,
     last_name: textParam,
-    tags: z
-      .string()
-      .transform((v) =>
-        v
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.string()).min(1, 'must list at least one tag, comma-separated'))
-      .optional(),
+    id: partialText,
+    tags: tagsQuery,
     metadata: jsonObjectParam,
-    role: z.enum(ROLE_NAMES, { error: `must be one of ${ROLE_NAMES.join(', ')}` }).optional(),
+    role: z
+      .enum(ROLE_INPUTS, { error: `must be one of ${ROLE_INPUTS.join(', ')}` })
+      .transform((r): RoleName => (r === 'user' ? 'viewer' : r))
+      .optional(),
     order: z.enum(ORDER_FIELDS, { error: `must be one of ${ORDER_FIELDS.join(', ')}` }).default('created_at'),
     dir: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('desc'),
     created_from: dateParam,
     created_to: dateParam,
     only_total: boolParam,
+    ...sdkPageExtras,
   },
   {
     error: (issue) =>
@@ -159,16 +165,22 @@ export const ListQueryParams = z.strictObject(
   },
 );
 
+const SEARCH_ORDER = ['username', 'first_name', 'last_name', 'created_at', 'updated_at'] as const;
+
 export const SearchQueryParams = z
   .strictObject(
     {
       offset: intParam(0, 0, 1_000_000_000),
       limit: intParam(10, 1, 100),
-      id: UserId.optional(),
+      id: partialText,
       email: textParam,
-      username: textParam,
+      username: partialText,
       first_name: textParam,
       last_name: textParam,
+      // No ordering by email: public searchers must not learn the order of addresses they cannot see.
+      order: z.enum(SEARCH_ORDER, { error: `must be one of ${SEARCH_ORDER.join(', ')}` }).default('username'),
+      dir: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('asc'),
+      ...sdkPageExtras,
     },
     {
       error: (issue) =>
@@ -200,16 +212,35 @@ const tagList = z
     expected('a list of strings'),
   )
   .max(64, 'at most 64 tags');
-const metadataObject = z.record(z.string(), z.unknown(), expected('a JSON object'));
-const picture = z.string(expected('a string')).max(2048, 'must be at most 2048 characters');
 
+/**
+ * `PATCH /users/{id}`: the editable fields, plus the read-only ones Magistrala's SDK sends back with
+ * them (its whole `User`): those are compared with the stored values by the domain.
+ */
 export const UpdateBody = z.strictObject(
   {
     first_name: name.optional(),
     last_name: name.optional(),
-    metadata: metadataObject.optional(),
+    metadata: metadataField.optional(),
+    private_metadata: metadataField.optional(),
     tags: tagList.optional(),
-    picture: picture.optional(),
+    profile_picture: pictureField.optional(),
+    picture: pictureField.optional(),
+    ...echoFields,
+    email: echoedText,
+    credentials: z
+      .strictObject(
+        { username: echoedText, secret: emptyOnly('change it with PATCH /users/secret') },
+        {
+          error: (issue) =>
+            issue.code === 'unrecognized_keys'
+              ? `unknown field ${issue.keys.join(', ')}`
+              : 'must be a JSON object',
+        },
+      )
+      .optional(),
+    role: z.union([z.literal(''), Role]).optional(),
+    status: z.union([z.literal(''), CreatableStatus, z.literal('deleted')]).optional(),
   },
   {
     error: (issue) =>
@@ -217,10 +248,30 @@ export const UpdateBody = z.strictObject(
   },
 );
 
-export const EmailBody = z.object({ email: Email }, expected('a JSON object'));
+export const EmailBody = z.object(
+  // `secret`: the current password, proof of presence when the last sign-in is older than 5 minutes.
+  { email: Email, secret: z.string(expected('a string')).min(1, 'is required').max(1024).optional() },
+  expected('a JSON object'),
+);
 export const UsernameBody = z.object({ username: Username }, expected('a JSON object'));
-export const PictureBody = z.object({ picture: picture }, expected('a JSON object'));
-export const TagsBody = z.object({ tags: tagList }, expected('a JSON object'));
+/** `{profile_picture}` (Magistrala's name), or `{picture}`. */
+export const PictureBody = z
+  .object(
+    { profile_picture: pictureField.optional(), picture: pictureField.optional() },
+    expected('a JSON object'),
+  )
+  .transform((b, ctx) => {
+    const v = b.profile_picture ?? b.picture;
+    if (v === undefined) ctx.addIssue({ code: 'custom', message: 'is required', path: ['profile_picture'] });
+    return v ?? '';
+  });
+/** An omitted or empty list clears the tags (the SDK omits an empty list). */
+export const TagsBody = z.object({ tags: tagList.optional().default([]) }, expected('a JSON object'));
+/** Magistrala's `{token_id}`: the session to end; without it, the caller's own. */
+export const RevokeTokenBody = z.object(
+  { token_id: z.uuid({ error: 'must be a session id (UUID)' }).optional() },
+  expected('a JSON object'),
+);
 export const RoleBody = z.object({ role: Role }, expected('a JSON object'));
 export const SetSecretBody = z.object(
   { new_secret: z.string(expected('a string')).min(1, 'is required') },
@@ -296,7 +347,11 @@ export const ResetPasswordBody = z
   });
 
 export const InvitationBody = z.object(
-  { email: Email, role: Role.default('viewer') },
+  {
+    email: Email,
+    role: Role.default('viewer'),
+    delivery: z.enum(['email', 'link'], { error: 'must be "email" or "link"' }).default('email'),
+  },
   expected('a JSON object'),
 );
 

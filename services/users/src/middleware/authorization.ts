@@ -8,7 +8,9 @@ import type {
   AuditQuery,
   Caller,
   Ctx,
+  CreatedInvitation,
   Invitation,
+  InvitationDelivery,
   ListQuery,
   NewApiKey,
   NewUser,
@@ -33,6 +35,22 @@ export const manages = (actor: RoleName, target: RoleName): boolean =>
 
 /** Roles a caller may hand out: admins viewer and editor, owners any. */
 export const canAssign = (actor: RoleName, role: RoleName): boolean => manages(actor, role);
+
+/** A caller sees every field of their own account, and admins and owners of every account. */
+export const seesAllOf = (caller: Caller, id: string): boolean =>
+  caller.userId === id || roleAtLeast(caller.role, 'admin');
+
+/** Only what any signed-in user may see of another (see toPublicUserDto). */
+const publicProjection = (u: User): User => ({
+  ...u,
+  email: '',
+  role: 'viewer',
+  tags: [],
+  metadata: {},
+  privateMetadata: {},
+  verifiedAt: null,
+  updatedBy: null,
+});
 
 const forbidden = (what: string) => new AuthorizationError(`not allowed to ${what}`);
 
@@ -112,10 +130,16 @@ export class AuthorizedUsers implements UsersService {
     return this.inner.viewProfile(ctx);
   }
 
+  /**
+   * Anyone signed in may look another user up, as in Magistrala, and gets the public fields only
+   * (the rest is blanked here, whatever the edge encodes); a user who is not enabled is not found.
+   */
   async view(ctx: Ctx, id: string): Promise<User> {
     const caller = this.caller(ctx);
-    if (caller.userId !== id && !roleAtLeast(caller.role, 'admin')) throw forbidden('view other users');
-    return this.inner.view(ctx, id);
+    if (seesAllOf(caller, id)) return this.inner.view(ctx, id);
+    const user = await this.inner.view(ctx, id);
+    if (user.status !== 'enabled') throw new NotFoundError('user not found');
+    return publicProjection(user);
   }
 
   async list(ctx: Ctx, query: ListQuery): Promise<Page<User>> {
@@ -133,9 +157,9 @@ export class AuthorizedUsers implements UsersService {
     return this.inner.update(ctx, id, patch);
   }
 
-  async updateEmail(ctx: Ctx, id: string, email: string): Promise<User> {
+  async updateEmail(ctx: Ctx, id: string, email: string, secret?: string): Promise<User> {
     await this.selfOrManaged(ctx, id, "change this user's email");
-    return this.inner.updateEmail(ctx, id, email);
+    return this.inner.updateEmail(ctx, id, email, secret);
   }
 
   async updateUsername(ctx: Ctx, id: string, username: string): Promise<User> {
@@ -262,11 +286,16 @@ export class AuthorizedUsers implements UsersService {
   }
 
   /** Admins invite viewers and editors; owners any role (the rule of canAssign). */
-  async createInvitation(ctx: Ctx, email: string, role: RoleName): Promise<Invitation> {
+  async createInvitation(
+    ctx: Ctx,
+    email: string,
+    role: RoleName,
+    delivery?: InvitationDelivery,
+  ): Promise<CreatedInvitation> {
     const caller = this.caller(ctx);
     if (!roleAtLeast(caller.role, 'admin')) throw forbidden('invite users');
     if (!canAssign(caller.role, role)) throw forbidden(`invite with the role ${role}`);
-    return this.inner.createInvitation(ctx, email, role);
+    return this.inner.createInvitation(ctx, email, role, delivery);
   }
 
   async listInvitations(ctx: Ctx, page: { offset: number; limit: number }): Promise<Page<Invitation>> {

@@ -10,6 +10,7 @@ import { Outbox1763920000000 } from './migrations/1763920000000-outbox';
 import { ListAtScale1763950000000 } from './migrations/1763950000000-list-at-scale';
 import { OAuthIdentities1763960000000 } from './migrations/1763960000000-oauth-identities';
 import { Settings1763980000000 } from './migrations/1763980000000-settings';
+import { PrivateMetadata1763990180000 } from './migrations/1763990180000-private-metadata';
 
 /** The PostgreSQL schema that holds every table of the users service. */
 export const SCHEMA = 'users';
@@ -71,6 +72,7 @@ export async function openDatabase(db: DatabaseConfig, poolSize = 10): Promise<D
       ListAtScale1763950000000,
       OAuthIdentities1763960000000,
       Settings1763980000000,
+      PrivateMetadata1763990180000,
     ],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -11,6 +11,8 @@ export interface UserRow {
   tags: string[];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsonb: TypeORM's partial types need any here
   metadata: Record<string, any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsonb, as metadata
+  private_metadata: Record<string, any>;
   picture: string;
   verified_at: Date | null;
   created_at: Date;
@@ -38,6 +40,7 @@ export const UserEntity = new EntitySchema<UserRow>({
     status: { type: 'smallint' },
     tags: { type: 'text', array: true },
     metadata: { type: 'jsonb' },
+    private_metadata: { type: 'jsonb', default: () => "'{}'::jsonb" },
     picture: { type: 'text' },
     verified_at: { type: 'timestamptz', nullable: true },
     created_at: { type: 'timestamptz' },

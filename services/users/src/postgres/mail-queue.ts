@@ -1,11 +1,11 @@
 import { randomUUID } from 'crypto';
-import type { MailKind, MailQueue, OutgoingMail } from '../ports';
+import type { MailQueue, OutgoingMail, QueuedMailKind } from '../ports';
 import type { Transactor } from './tx';
 
 /** A queued mail taken by one sender for one delivery attempt. */
 export interface ClaimedMail {
   id: string;
-  kind: MailKind;
+  kind: QueuedMailKind;
   to: string;
   userId: string | null;
   subject: string;
@@ -19,7 +19,7 @@ export interface ClaimedMail {
 
 interface MailRow {
   id: string;
-  kind: MailKind;
+  kind: QueuedMailKind;
   recipient: string;
   user_id: string | null;
   subject: string;

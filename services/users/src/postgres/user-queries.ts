@@ -83,7 +83,10 @@ export async function listUsers(
   const role = q.role ? roleLevel(q.role) : undefined;
   if (status !== undefined) qb.andWhere('u.status = :status', { status });
   textFilters(qb, q);
-  if (q.tags?.length) qb.andWhere('u.tags @> :tags', { tags: q.tags });
+  if (q.tags?.length)
+    qb.andWhere(q.tagsMatch === 'all' ? 'u.tags @> :tags' : 'u.tags && :tags', { tags: q.tags });
+  if (q.id)
+    qb.andWhere(`u.id::text like :idPart escape '\\'`, { idPart: `%${escapeLike(q.id.toLowerCase())}%` });
   if (q.metadata) qb.andWhere('u.metadata @> :metadata::jsonb', { metadata: JSON.stringify(q.metadata) });
   if (role !== undefined) qb.andWhere('u.role = :role', { role });
   if (q.createdFrom) qb.andWhere('u.created_at >= :from', { from: q.createdFrom });
@@ -92,6 +95,7 @@ export async function listUsers(
 
   const filtered =
     q.email ||
+    q.id ||
     q.username ||
     q.firstName ||
     q.lastName ||
@@ -140,7 +144,9 @@ export async function searchUsers(
   fromRow: (r: UserRow) => User,
 ): Promise<Page<User>> {
   const qb = repo.createQueryBuilder('u').where('u.status in (:...statuses)', { statuses });
-  if (q.id) qb.andWhere('u.id = :id', { id: q.id });
+  if (q.id)
+    qb.andWhere(`u.id::text like :idPart escape '\\'`, { idPart: `%${escapeLike(q.id.toLowerCase())}%` });
   textFilters(qb, q);
-  return matchesPage(repo, qb, { column: 'username', dir: 'ASC' }, q.offset, q.limit, fromRow);
+  const order: Order = { column: q.order ?? 'username', dir: q.dir === 'desc' ? 'DESC' : 'ASC' };
+  return matchesPage(repo, qb, order, q.offset, q.limit, fromRow);
 }

@@ -45,6 +45,7 @@ export function toRow(u: User): UserRow {
     status: statusLevel(u.status),
     tags: u.tags,
     metadata: u.metadata,
+    private_metadata: u.privateMetadata,
     picture: u.picture,
     verified_at: u.verifiedAt,
     created_at: u.createdAt,
@@ -64,6 +65,7 @@ export function fromRow(r: UserRow): User {
     status: USER_STATUSES[r.status] ?? 'disabled',
     tags: r.tags ?? [],
     metadata: r.metadata ?? {},
+    privateMetadata: r.private_metadata ?? {},
     picture: r.picture,
     verifiedAt: r.verified_at,
     createdAt: r.created_at,
@@ -82,6 +84,7 @@ const COLUMN: Partial<Record<keyof User, keyof UserRow>> = {
   status: 'status',
   tags: 'tags',
   metadata: 'metadata',
+  privateMetadata: 'private_metadata',
   picture: 'picture',
   verifiedAt: 'verified_at',
   updatedAt: 'updated_at',
@@ -126,6 +129,31 @@ export class PostgresUsersRepository implements UsersRepository {
     const entity = row.entities[0];
     if (!entity) return null;
     return { user: fromRow(entity), secretHash: (row.raw[0] as { secret_hash: string }).secret_hash };
+  }
+
+  async lockCredentials(id: string): Promise<{ user: User; secretHash: string } | null> {
+    // FOR SHARE waits for a change in flight (its UPDATE holds the row) and keeps the row as read
+    // until this transaction ends.
+    const row = await this.users()
+      .createQueryBuilder('u')
+      .innerJoin(CredentialEntity.options.name, 'c', 'c.user_id = u.id')
+      .addSelect('c.secret_hash', 'secret_hash')
+      .where('u.id = :id', { id })
+      .setLock('pessimistic_read')
+      .getRawAndEntities();
+    const entity = row.entities[0];
+    if (!entity) return null;
+    return { user: fromRow(entity), secretHash: (row.raw[0] as { secret_hash: string }).secret_hash };
+  }
+
+  async replaceSecretHash(id: string, expected: string, secretHash: string): Promise<boolean> {
+    const [, count] = (await this.tx
+      .manager()
+      .query(
+        `update credentials set secret_hash = $3, updated_at = now() where user_id = $1 and secret_hash = $2`,
+        [id, expected, secretHash],
+      )) as [unknown, number];
+    return count === 1;
   }
 
   async secretHashOf(id: string): Promise<string | null> {

@@ -20,9 +20,9 @@ import { IssueTokenBody } from '../schemas';
  * An expired access token is refreshed here first (the auth service says it is no longer valid and
  * the refresh cookie is traded for a new pair), so the page never sees it.
  *
- * CSRF: a state-changing request must carry the `X-Usher-CSRF` header equal to the script-readable
- * `usher_csrf` cookie (double submit; a cross-site page can read neither), and an `Origin`, when
- * sent, must be this host. SameSite=Strict already keeps the token cookies off cross-site requests.
+ * CSRF: a state-changing request, and `GET <path>/api/session` (which may trade the refresh cookie),
+ * must carry the `X-Usher-CSRF` header equal to the script-readable `usher_csrf` cookie (double
+ * submit; a cross-site page can read neither), and an `Origin`, when sent, must be this host. SameSite=Strict already keeps the token cookies off cross-site requests.
  *
  * This is one middleware function, not an express Router: its routes are not users API routes and
  * are not in openapi.yaml (the spec test walks routers only).
@@ -47,10 +47,11 @@ export const DASHBOARD_CSP = [
 ].join('; ');
 
 /** The API routes the dashboard may reach through its backend. */
-const PROXIED = /^\/(users|audit|password\/reset-request)(\/|$)/;
+const PROXIED = /^\/(users|audit|stats|password\/reset-request)(\/|$)/;
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const BASE_TOKEN = '/__USHER_BASE__/';
-const REFRESH_SHARE_MS = 30_000;
+/** How long a refresh's result is handed to requests that were on their way with the same cookies. */
+const REFRESH_SHARE_MS = 5_000;
 
 export interface DashboardOptions {
   /** USHER_DASHBOARD_PATH, e.g. /dashboard */
@@ -157,8 +158,9 @@ export function dashboard(options: DashboardOptions): RequestHandler {
     cookie(req, res, CSRF_COOKIE, randomBytes(24).toString('base64url'), { httpOnly: false });
   };
 
-  const csrfRefusal = (req: Request, cookies: Record<string, string>): string | undefined => {
-    if (SAFE.has(req.method)) return undefined;
+  /** `always`: also for a safe method (GET /session, which may trade the refresh cookie). */
+  const csrfRefusal = (req: Request, cookies: Record<string, string>, always = false): string | undefined => {
+    if (SAFE.has(req.method) && !always) return undefined;
     const origin = req.get('origin');
     if (origin && origin !== 'null') {
       let host: string;
@@ -175,22 +177,20 @@ export function dashboard(options: DashboardOptions): RequestHandler {
 
   /**
    * A refresh token is good for one use (reuse ends the session), and a page sends several requests
-   * at once: concurrent requests with the same expired cookie share one refresh, and its result is
-   * kept briefly for requests that were already on their way with the old cookies.
+   * at once: concurrent requests with the same expired cookies share one refresh, and its result is
+   * kept a few seconds for requests that were already on their way with the old cookies. Only for
+   * requests carrying the same access cookie too: a stolen, spent refresh cookie alone is traded
+   * again, and the auth service's reuse detection ends the session instead of handing out a pair.
    */
-  const refreshes = new Map<string, { at: number; pair: Promise<TokenPair> }>();
-  const refreshOnce = (req: Request, refresh: string): Promise<TokenPair> => {
+  const refreshes = new Map<string, { at: number; access: string; pair: Promise<TokenPair> }>();
+  const refreshOnce = (req: Request, refresh: string, access: string | undefined): Promise<TokenPair> => {
     const now = Date.now();
     for (const [k, v] of refreshes) if (now - v.at > REFRESH_SHARE_MS) refreshes.delete(k);
-    let entry = refreshes.get(refresh);
-    if (!entry) {
-      entry = {
-        at: now,
-        pair: options.service.refreshToken({ caller: null, client: clientOf(req) }, refresh),
-      };
-      refreshes.set(refresh, entry);
-    }
-    return entry.pair;
+    const shared = refreshes.get(refresh);
+    if (shared && access && sameToken(shared.access, access)) return shared.pair;
+    const pair = options.service.refreshToken({ caller: null, client: clientOf(req) }, refresh);
+    if (!shared && access) refreshes.set(refresh, { at: now, access, pair });
+    return pair;
   };
 
   /** The access token to use: the cookie's, or a fresh one when the auth service no longer takes it. */
@@ -207,7 +207,7 @@ export function dashboard(options: DashboardOptions): RequestHandler {
     }
     if (!refresh) return undefined;
     try {
-      const pair = await refreshOnce(req, refresh);
+      const pair = await refreshOnce(req, refresh, access);
       setTokens(req, res, pair.accessToken, pair.refreshToken);
       return pair.accessToken;
     } catch {
@@ -244,9 +244,9 @@ export function dashboard(options: DashboardOptions): RequestHandler {
 
     if (p === apiBase || p.startsWith(`${apiBase}/`)) {
       res.setHeader('Cache-Control', 'no-store');
-      const refused = csrfRefusal(req, cookies);
-      if (refused) return sendError(res, 403, 'csrf_refused', refused);
       const route = p.slice(apiBase.length) || '/';
+      const refused = csrfRefusal(req, cookies, route === '/session');
+      if (refused) return sendError(res, 403, 'csrf_refused', refused);
       if (route === '/session') {
         if (req.method === 'POST') {
           void (async () => {
