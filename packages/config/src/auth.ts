@@ -1,8 +1,24 @@
 import { z } from 'zod';
 import { duration, logLevel, port, ratio, str, url } from './fields';
 import { databaseConfig, databaseFields, type DatabaseConfig } from './database';
-import { parseEnv, type Env } from './load';
+import { ConfigError, parseEnv, type Env } from './load';
+import { parseKek } from './secret-box';
 import type { TlsFiles } from './users';
+
+const kek = () =>
+  z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      for (const part of (v ?? '').split(',').filter((p) => p.trim())) {
+        try {
+          parseKek(part);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return;
+        }
+      }
+    });
 
 export const AuthEnv = z.object({
   USHER_AUTH_LOG_LEVEL: logLevel(),
@@ -28,6 +44,11 @@ export const AuthEnv = z.object({
   USHER_JAEGER_URL: url(['http', 'https']).default(''),
   USHER_JAEGER_TRACE_RATIO: ratio(1),
   USHER_AUTH_INSTANCE_ID: str(),
+  NODE_ENV: str('development'),
+  // 32 random bytes (hex or base64) encrypting signing keys at rest; required in production.
+  USHER_AUTH_KEY_ENCRYPTION_KEY: kek(),
+  // Comma-separated KEKs still accepted for decryption while rotating; rows are re-encrypted on start.
+  USHER_AUTH_KEY_ENCRYPTION_KEY_PREVIOUS: kek(),
 });
 
 export interface AuthConfig {
@@ -47,10 +68,25 @@ export interface AuthConfig {
   natsUrl: string;
   jaeger: { url: string; ratio: number };
   instanceId: string;
+  production: boolean;
+  /** Key-encryption keys for secrets at rest; without `current` (development only) keys stay plaintext. */
+  keyEncryption: { current?: Buffer; previous: Buffer[] };
 }
 
 export function loadAuthConfig(env: Env = process.env): AuthConfig {
   const e = parseEnv(AuthEnv, env);
+  const production = e.NODE_ENV === 'production';
+  const current = e.USHER_AUTH_KEY_ENCRYPTION_KEY;
+  const previous = (e.USHER_AUTH_KEY_ENCRYPTION_KEY_PREVIOUS ?? '').split(',').filter((p) => p.trim());
+  if (!current && (production || previous.length > 0))
+    throw new ConfigError([
+      {
+        variable: 'USHER_AUTH_KEY_ENCRYPTION_KEY',
+        reason: production
+          ? 'required with NODE_ENV=production (signing keys are encrypted under it); generate one with `openssl rand -base64 32`'
+          : 'required when USHER_AUTH_KEY_ENCRYPTION_KEY_PREVIOUS is set',
+      },
+    ]);
   return {
     logLevel: e.USHER_AUTH_LOG_LEVEL,
     grpc: {
@@ -78,5 +114,7 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     natsUrl: e.USHER_AUTH_ES_URL,
     jaeger: { url: e.USHER_JAEGER_URL, ratio: e.USHER_JAEGER_TRACE_RATIO },
     instanceId: e.USHER_AUTH_INSTANCE_ID,
+    production,
+    keyEncryption: { current: current ? parseKek(current) : undefined, previous: previous.map(parseKek) },
   };
 }

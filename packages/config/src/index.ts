@@ -5,3 +5,5 @@ export { UsersEnv, loadUsersConfig, type UsersConfig, type EmailConfig, type Tls
 export { AuthEnv, loadAuthConfig, type AuthConfig } from './auth';
 export { loadOAuthProviders, type OAuthConfig, type OAuthProviderConfig } from './oauth';
 export { magistralaName, withMagistralaFallbacks } from './magistrala';
+export { SecretBox, SecretBoxError, parseKek, kekId, isSealed } from './secret-box';
+export { natsConnection, redactUrl, type NatsConnection } from './nats';

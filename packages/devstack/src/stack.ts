@@ -1,10 +1,11 @@
 import net from 'net';
 import path from 'path';
 import { spawn, type ChildProcess } from 'child_process';
-import { loadAuthConfig, loadUsersConfig, type Env } from '@usher/config';
+import { loadAuthConfig, loadUsersConfig, redactUrl, type Env } from '@usher/config';
 import { startEmbeddedPostgres } from './embedded';
 import { LauncherError } from './errors';
 import { ensureDatabase, probePostgres } from './postgres';
+import { ensureKeyEncryptionKey } from './secrets';
 
 export interface StackOptions {
   /** Repository root (holds services/ and .usher/). */
@@ -146,6 +147,10 @@ async function choosePostgres(root: string, env: Env, say: (line: string) => voi
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const { root, say } = options;
   const env: Env = { ...options.env };
+  // signing keys are sealed at rest in development too, under a KEK kept in .usher/auth-kek
+  env.USHER_AUTH_KEY_ENCRYPTION_KEY ||= ensureKeyEncryptionKey(
+    env.USHER_DEV_DATA_DIR || path.join(root, '.usher'),
+  );
   const usersConfig = loadUsersConfig(env);
   const authConfig = loadAuthConfig(env);
 
@@ -156,7 +161,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const natsUp = await tcpReachable(nats.hostname, Number(nats.port || 4222));
   if (!natsUp) {
     say(
-      `WARNING: NATS does not answer at ${usersConfig.natsUrl}: sessions are revoked through the PostgreSQL poll only,`,
+      `WARNING: NATS does not answer at ${redactUrl(usersConfig.natsUrl)}: sessions are revoked through the PostgreSQL poll only,`,
     );
     say(
       `         and user events will wait until NATS is reachable (set USHER_USERS_ES_URL / USHER_AUTH_ES_URL).`,

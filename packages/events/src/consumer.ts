@@ -1,3 +1,4 @@
+import { natsConnection } from '@usher/config';
 import { AckPolicy, DeliverPolicy, connect, headers, nanos, type JsMsg, type NatsConnection } from 'nats';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { USERS_STREAM, subjectOf, type UserEvent, type UserEventType } from '@usher/contracts';
@@ -48,7 +49,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
   const ownsConnection = typeof options.nats === 'string';
   const nc =
     typeof options.nats === 'string'
-      ? await connect({ servers: options.nats, maxReconnectAttempts: -1 })
+      ? await connect({ ...natsConnection(options.nats), maxReconnectAttempts: -1 })
       : options.nats;
   const jsm = await nc.jetstreamManager();
   await ensureDlqStream(jsm);

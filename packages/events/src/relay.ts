@@ -1,5 +1,6 @@
 import { Client, Pool, type ClientConfig } from 'pg';
 import { connect, headers, type NatsConnection } from 'nats';
+import { natsConnection, redactUrl } from '@usher/config';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import { OUTBOX_CHANNEL } from './outbox';
 import { ensureUsersStream } from './stream';
@@ -145,16 +146,13 @@ export class OutboxRelay {
     if (!this.nc || this.nc.isClosed()) {
       this.streamReady = false;
       this.nc = await connect({
-        servers: this.opts.natsUrl,
+        ...natsConnection(this.opts.natsUrl),
         timeout: 2000,
         reconnect: true,
         maxReconnectAttempts: -1,
         reconnectTimeWait: 500,
       });
-      this.opts.logger.info(
-        { url: this.opts.natsUrl.replace(/\/\/[^@/]*@/, '//***@') },
-        'outbox relay: connected to NATS',
-      );
+      this.opts.logger.info({ url: redactUrl(this.opts.natsUrl) }, 'outbox relay: connected to NATS');
       void (async () => {
         for await (const s of this.nc!.status()) {
           if (s.type === 'disconnect') this.status.natsConnected = false;

@@ -25,13 +25,35 @@ export interface PrivateNats {
 export async function startNatsServer(
   binary: string,
   port: number,
-  options: { storeDir?: string } = {},
+  options: {
+    storeDir?: string;
+    /** A configuration file (e.g. docker/nats/nats.conf); the command line overrides its ports and store. */
+    config?: string;
+    /** Port of the monitoring endpoint when `config` sets one (required then: 8222 may be taken). */
+    monitorPort?: number;
+    /** Extra environment of the server (variables the configuration file references). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<PrivateNats> {
-  const args = ['-a', '127.0.0.1', '-p', String(port)];
+  const args = options.config ? ['-c', options.config] : [];
+  args.push('-a', '127.0.0.1', '-p', String(port));
+  if (options.monitorPort) args.push('-m', String(options.monitorPort));
   if (options.storeDir) args.push('-js', '-sd', options.storeDir);
-  const child: ChildProcess = spawn(binary, args, { stdio: 'ignore' });
+  const child: ChildProcess = spawn(binary, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitForPort(port);
+  try {
+    await waitForPort(port);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`nats-server did not start on port ${port}: ${(err as Error).message}\n${stderr}`, {
+      cause: err,
+    });
+  }
   return {
     url: `nats://127.0.0.1:${port}`,
     stop: async () => {

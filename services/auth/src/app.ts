@@ -1,12 +1,13 @@
 import crypto from 'crypto';
 import type http from 'http';
 import type { DataSource } from 'typeorm';
-import type { AuthConfig } from '@usher/config';
+import { SecretBox, type AuthConfig } from '@usher/config';
 import { createLogger, createRegistry, Gauge, type Logger, type Registry } from '@usher/telemetry';
 import { Auth } from './domain/auth';
 import { KeyRing } from './domain/keys';
 import { RevocationCache } from './domain/revocation-cache';
 import { RevocationSync } from './domain/revocation-sync';
+import { SealedKeyRepository } from './domain/sealed-keys';
 import { serverCredentials } from './grpc/credentials';
 import { bindGrpc, createGrpcServer, type GrpcServer } from './grpc/server';
 import { createHttpServer, listen } from './http/server';
@@ -70,7 +71,18 @@ export async function startAuthService(
     const ds: DataSource = await openDatabase(config.db);
     cleanups.push(() => ds.destroy());
 
-    const keys = new KeyRing(new PostgresKeyRepository(ds), {
+    const keyRepo = new SealedKeyRepository(new PostgresKeyRepository(ds), secretBox(config));
+    const atRest = await keyRepo.sealAtRest();
+    if (atRest.sealed || atRest.rewrapped)
+      logger.info(
+        { sealed: atRest.sealed, rewrapped: atRest.rewrapped },
+        'signing keys encrypted under the current key-encryption key',
+      );
+    if (!config.keyEncryption.current)
+      logger.warn(
+        'USHER_AUTH_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted (development only)',
+      );
+    const keys = new KeyRing(keyRepo, {
       // a replica may sign with a just-retired key until its next reload
       retiredGraceMs: config.accessTtlMs + keyReloadMs + CLOCK_SKEW_MS,
     });
@@ -180,6 +192,11 @@ export async function startAuthService(
     await runCleanups();
     throw err;
   }
+}
+
+function secretBox(config: AuthConfig): SecretBox | undefined {
+  const { current, previous } = config.keyEncryption;
+  return current ? new SecretBox(current, previous) : undefined;
 }
 
 function registerGauges(registry: Registry, cache: RevocationCache, bus: NatsRevocationBus): void {

@@ -1,3 +1,4 @@
+import crypto from 'crypto';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -122,8 +123,11 @@ type Obj = any;
       ),
     );
     expect(pg.environment).toMatchObject({ USHER_USERS_DB_NAME: 'users', USHER_AUTH_DB_NAME: 'auth' });
-    expect(services.nats.command).toEqual(['-js', '-sd', '/data', '-m', '8222']);
+    expect(services.nats.command).toEqual(['-c', '/etc/nats/nats.conf', '-js', '-sd', '/data']);
     expect(services.nats.volumes).toContainEqual('nats-data:/data:rw');
+    expect(services.nats.volumes).toContainEqual(
+      expect.stringMatching(/docker\/nats\/nats\.conf:\/etc\/nats\/nats\.conf:ro$/),
+    );
     expect(services.jaeger.image).toMatch(/^jaegertracing\/all-in-one:\d/);
     expect(services.jaeger.environment).toEqual({ COLLECTOR_OTLP_ENABLED: 'true' });
     expect(services.jaeger.expose).toEqual(['4318', '16686']);
@@ -147,15 +151,48 @@ type Obj = any;
       USHER_USERS_HTTP_HOST: '0.0.0.0',
       USHER_AUTH_GRPC_URL: 'auth:8181',
       USHER_USERS_DB_HOST: 'postgres',
-      USHER_USERS_ES_URL: 'nats://nats:4222',
+      USHER_USERS_ES_URL: 'nats://users:change-me@nats:4222',
       USHER_REQUIRE_AUTHENTICATION: 'true',
     });
     expect(services.auth.environment).toMatchObject({
       USHER_AUTH_GRPC_HOST: '0.0.0.0',
       USHER_AUTH_GRPC_PORT: '8181',
       USHER_AUTH_HTTP_HOST: '0.0.0.0',
-      USHER_AUTH_ES_URL: 'nats://nats:4222',
+      USHER_AUTH_ES_URL: 'nats://auth:change-me@nats:4222',
+      NODE_ENV: 'production',
     });
+  });
+
+  it('gives each service its own database role and its own NATS user', () => {
+    const pg = services.postgres.environment;
+    expect(pg).toMatchObject({
+      USHER_USERS_DB_USER: 'usher_users',
+      USHER_AUTH_DB_USER: 'usher_auth',
+      USHER_USERS_DB_PASS: 'change-me',
+      USHER_AUTH_DB_PASS: 'change-me',
+    });
+    // the services connect as their roles, never as the superuser
+    expect(services.users.environment.USHER_USERS_DB_USER).toBe('usher_users');
+    expect(services.auth.environment.USHER_AUTH_DB_USER).toBe('usher_auth');
+    const source = fs.readFileSync(path.join(DOCKER, 'compose.yaml'), 'utf8');
+    expect(source.match(/\$\{POSTGRES_(USER|PASSWORD)\b/g)).toEqual([
+      '${POSTGRES_USER',
+      '${POSTGRES_PASSWORD',
+    ]);
+    expect(services.nats.environment).toEqual({
+      USHER_NATS_AUTH_PASSWORD: 'change-me',
+      USHER_NATS_USERS_PASSWORD: 'change-me',
+      USHER_NATS_CONSUMER_PASSWORD: 'change-me',
+    });
+    expect(new URL(services.auth.environment.USHER_AUTH_ES_URL).username).toBe('auth');
+    expect(new URL(services.users.environment.USHER_USERS_ES_URL).username).toBe('users');
+  });
+
+  it('auth refuses to start in production with the example placeholder instead of a key-encryption key', () => {
+    expect(services.auth.environment.USHER_AUTH_KEY_ENCRYPTION_KEY).toBe('change-me');
+    expect(() => loadAuthConfig(services.auth.environment)).toThrow(
+      /USHER_AUTH_KEY_ENCRYPTION_KEY: expected 32 random bytes/,
+    );
   });
 
   it("passes every one of the services' variables, with values the services accept", () => {
@@ -169,7 +206,10 @@ type Obj = any;
       expect({ name, absent }).toEqual({ name, absent: [] }); // add it to compose.yaml and .env.example
       const unknown = Object.keys(env).filter((k) => !known.has(k));
       expect({ name, unknown }).toEqual({ name, unknown: [] });
-      expect(() => load(env)).not.toThrow();
+      // with a real key-encryption key in place of the example's change-me
+      expect(() =>
+        load({ ...env, USHER_AUTH_KEY_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64') }),
+      ).not.toThrow();
     }
     // .env.example holds no variable compose.yaml does not use
     const source = fs.readFileSync(path.join(DOCKER, 'compose.yaml'), 'utf8');
@@ -179,13 +219,23 @@ type Obj = any;
     expect(unused).toEqual([]);
   });
 
-  it('bakes in no secret: rendered without an env file, every password is empty', () => {
+  it('bakes in no secret: without the NATS passwords it does not render, without the others they are empty', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usher-compose-'));
     try {
       fs.writeFileSync(path.join(dir, 'empty.env'), '');
-      const result = composeConfig(path.join(dir, 'empty.env'));
+      const refused = composeConfig(path.join(dir, 'empty.env'));
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toMatch(/set USHER_NATS_(AUTH|USERS|CONSUMER)_PASSWORD in docker\/.env/);
+      const nats = ['AUTH', 'USERS', 'CONSUMER'].map((n) => `USHER_NATS_${n}_PASSWORD=p${n}\n`).join('');
+      fs.writeFileSync(path.join(dir, 'nats.env'), nats);
+      const result = composeConfig(path.join(dir, 'nats.env'));
       expect(result.status).toBe(0);
       const bare = YAML.parse(result.stdout).services;
+      expect(bare.postgres.environment.USHER_USERS_DB_PASS).toBe('');
+      expect(bare.postgres.environment.USHER_AUTH_DB_PASS).toBe('');
+      // production auth without a key-encryption key refuses to start
+      expect(bare.auth.environment.USHER_AUTH_KEY_ENCRYPTION_KEY).toBe('');
+      expect(() => loadAuthConfig(bare.auth.environment)).toThrow(/USHER_AUTH_KEY_ENCRYPTION_KEY: required/);
       // the postgres image refuses to initialise without a password, so the stack cannot start like this
       expect(bare.postgres.environment.POSTGRES_PASSWORD).toBe('');
       expect(bare.users.environment.USHER_USERS_DB_PASS).toBe('');

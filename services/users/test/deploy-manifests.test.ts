@@ -251,7 +251,13 @@ describe.each(['base', 'overlays/production'])('deploy/%s', (dir) => {
         if (e.valueFrom?.secretKeyRef) {
           expect(e.valueFrom.secretKeyRef.key).toBeTruthy();
           env[e.name] =
-            e.name === 'USHER_DB_URL' ? 'postgres://usher:secret@pg:5432/usher' : 'a-secret-value';
+            e.name === 'USHER_DB_URL'
+              ? 'postgres://usher:secret@pg:5432/usher'
+              : e.name.endsWith('_ES_URL')
+                ? 'nats://svc:secret@nats:4222'
+                : e.name === 'USHER_AUTH_KEY_ENCRYPTION_KEY'
+                  ? Buffer.alloc(32, 1).toString('base64')
+                  : 'a-secret-value';
         } else if (e.valueFrom?.fieldRef) {
           env[e.name] = `${name}-7d9f8-abcde`;
         } else {
@@ -298,18 +304,52 @@ describe.each(['base', 'overlays/production'])('deploy/%s', (dir) => {
     }
   });
 
+  it('each service has its own database role and NATS user (secrets), auth its key-encryption key', () => {
+    const secretsOf = (c: Obj) =>
+      Object.fromEntries(
+        c.env
+          .filter((e: Obj) => e.valueFrom?.secretKeyRef)
+          .map((e: Obj) => [e.name, e.valueFrom.secretKeyRef]),
+      );
+    const job = find('Job', 'usher-migrate').spec.template.spec;
+    const containers = {
+      auth: [find('Deployment', 'usher-auth').spec.template.spec.containers[0], job.initContainers[0]],
+      users: [find('Deployment', 'usher-users').spec.template.spec.containers[0], job.containers[0]],
+    };
+    for (const c of containers.auth)
+      expect(secretsOf(c)).toMatchObject({
+        USHER_DB_URL: { name: 'usher-db-auth', key: 'url' },
+        USHER_AUTH_KEY_ENCRYPTION_KEY: { name: 'usher-auth', key: 'key-encryption-key' },
+        USHER_AUTH_ES_URL: { name: 'usher-nats', key: 'auth-url' },
+      });
+    for (const c of containers.users) {
+      expect(secretsOf(c)).toMatchObject({
+        USHER_DB_URL: { name: 'usher-db-users', key: 'url' },
+        USHER_USERS_ES_URL: { name: 'usher-nats', key: 'users-url' },
+      });
+      // the users pods never see auth's database, key or NATS user
+      expect(JSON.stringify(c.env)).not.toMatch(/usher-db-auth|key-encryption-key|auth-url/);
+    }
+    // no NATS address without credentials left in the ConfigMap
+    const config = find('ConfigMap', 'usher-config').data;
+    expect(config.USHER_USERS_ES_URL).toBeUndefined();
+    expect(config.USHER_AUTH_ES_URL).toBeUndefined();
+  });
+
   if (dir === 'overlays/production') {
-    it('production: registry images, 3 users replicas, CloudNativePG secret, NATS and OTLP addresses, Ingress', () => {
+    it('production: registry images, 3 users replicas, per-service database roles, OTLP address, Ingress', () => {
       expect(find('Deployment', 'usher-users').spec.replicas).toBe(3);
       expect(find('HorizontalPodAutoscaler', 'usher-users').spec.minReplicas).toBe(3);
       for (const name of ['usher-users', 'usher-auth']) {
         const c = find('Deployment', name).spec.template.spec.containers[0];
         expect(c.image).toMatch(/^registry\.example\.com\/usher\/(users|auth):0\.1\.0$/);
         const db = c.env.find((e: Obj) => e.name === 'USHER_DB_URL');
-        expect(db.valueFrom.secretKeyRef).toEqual({ name: 'usher-pg-app', key: 'uri' });
+        // CloudNativePG managed roles usher_users / usher_auth (deploy/README.md), never the app owner
+        expect(db.valueFrom.secretKeyRef.name).toBe(
+          name === 'usher-users' ? 'usher-db-users' : 'usher-db-auth',
+        );
       }
       const config = find('ConfigMap', 'usher-config').data;
-      expect(config.USHER_USERS_ES_URL).toBe('nats://nats.nats.svc.cluster.local:4222');
       expect(config.USHER_JAEGER_URL).toMatch(/^http:\/\/.+:4318\/v1\/traces$/);
       const limited = find('Ingress', 'usher-rate-limited');
       const paths = limited.spec.rules[0].http.paths.map((p: Obj) => p.path);

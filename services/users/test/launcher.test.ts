@@ -121,6 +121,11 @@ describe('one-command start (packages/devstack)', () => {
       expect(run.output).toContain(`http://localhost:${httpPort}`);
       expect(run.output).toContain('/users/tokens/issue');
       await ownerSignsIn(run.output, httpPort);
+      // auth's signing keys are sealed under a development key-encryption key kept owner-only
+      const kek = path.join(dataDir, 'auth-kek');
+      expect(fs.statSync(kek).mode & 0o777).toBe(0o600);
+      expect(Buffer.from(fs.readFileSync(kek, 'utf8').trim(), 'base64')).toHaveLength(32);
+      expect(run.output).not.toContain('signing keys are stored unencrypted');
     } finally {
       run.child.kill('SIGINT');
       const code = await exited;
@@ -129,7 +134,7 @@ describe('one-command start (packages/devstack)', () => {
       expect(code).toBe(0);
     }
     expect(run.output).toContain('stopping');
-  });
+  }, 180_000); // an embedded PostgreSQL's first initdb is slow on a loaded machine
 
   it('starts from a checkout in a 0700 folder (binaries and data out of the postgres user reach)', async () => {
     const base = fs.mkdtempSync(path.join(REPO, '.usher-launcher-0700-'));

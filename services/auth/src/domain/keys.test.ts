@@ -17,6 +17,14 @@ class MemoryKeys implements KeyRepository {
     this.rows.push(key);
     return true;
   }
+  async listStoredPrivateKeys() {
+    return this.rows.map((r) => ({ kid: r.kid, privateKey: r.privateKeyPem }));
+  }
+  async replaceStoredPrivateKey(kid: string, expected: string, next: string) {
+    const row = this.rows.find((r) => r.kid === kid && r.privateKeyPem === expected);
+    if (row) row.privateKeyPem = next;
+    return !!row;
+  }
 }
 
 describe('signing keys', () => {

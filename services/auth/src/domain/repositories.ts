@@ -30,6 +30,10 @@ export interface KeyRepository {
    * recent enough key exists, retires every current key and inserts `key`. True when inserted.
    */
   rotate(key: SigningKeyRecord, options: RotateKeyOptions): Promise<boolean>;
+  /** Every key with its stored private key text (sealed or not), expired ones included. */
+  listStoredPrivateKeys(): Promise<{ kid: string; privateKey: string }[]>;
+  /** Replaces a stored private key only if it still equals `expected` (replicas may race). */
+  replaceStoredPrivateKey(kid: string, expected: string, next: string): Promise<boolean>;
 }
 
 export interface SessionRecord {

@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from 'nats';
+import { natsConnection, redactUrl } from '@usher/config';
 import { z } from 'zod';
 import type { Logger } from '@usher/telemetry';
 import type { RevocationEntry } from '../domain/repositories';
@@ -84,7 +85,7 @@ export class NatsRevocationBus implements RevocationBus {
     const { url, logger } = this.options;
     try {
       const nc = await connect({
-        servers: url,
+        ...natsConnection(url),
         name: `usher-auth-${this.options.origin}`,
         timeout: 2000,
         reconnect: true,
@@ -107,7 +108,7 @@ export class NatsRevocationBus implements RevocationBus {
         this.retry.unref();
       });
       logger.info(
-        { nats_url: url },
+        { nats_url: redactUrl(url) },
         this.warned ? 'NATS reachable again: revocation fan-out resumed' : 'NATS connected',
       );
       this.warned = false;
@@ -115,7 +116,7 @@ export class NatsRevocationBus implements RevocationBus {
       if (this.stopped) return;
       if (!this.warned) {
         logger.warn(
-          { err, nats_url: url },
+          { err, nats_url: redactUrl(url) },
           'NATS is unreachable: revocations spread through the PostgreSQL poll until it answers; retrying in the background',
         );
         this.warned = true;

@@ -54,4 +54,18 @@ export class PostgresKeyRepository implements KeyRepository {
       return true;
     });
   }
+
+  async listStoredPrivateKeys(): Promise<{ kid: string; privateKey: string }[]> {
+    const rows = await this.ds
+      .getRepository(SigningKeyEntity)
+      .find({ select: { kid: true, privateKey: true } });
+    return rows.map((r) => ({ kid: r.kid, privateKey: r.privateKey }));
+  }
+
+  async replaceStoredPrivateKey(kid: string, expected: string, next: string): Promise<boolean> {
+    const result = await this.ds
+      .getRepository(SigningKeyEntity)
+      .update({ kid, privateKey: expected }, { privateKey: next });
+    return (result.affected ?? 0) > 0;
+  }
 }
