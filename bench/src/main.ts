@@ -6,6 +6,7 @@ import { cpuProfiling, killAll, PROFILE_DIR, RESULTS_DIR } from './procs';
 import { summaryTable, type Row } from './report';
 import { event } from './rows/event';
 import { memory } from './rows/memory';
+import { localVerify } from './rows/local-verify';
 import { login, register } from './rows/password';
 import { peer } from './rows/peer';
 import { profile } from './rows/profile';
@@ -21,6 +22,7 @@ const BENCHES: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   login,
   register,
   verify,
+  'local-verify': localVerify,
   profile,
   event,
   revoke,

@@ -9,6 +9,7 @@ import {
   type ClientInfo,
   type Jwks__Output,
   type Principal__Output,
+  type RevocationBatch__Output,
   type RoleName,
   type Session__Output,
   type Token__Output,
@@ -179,6 +180,8 @@ export interface AuthClient {
   revokeApiKey(id: string, userId: string, opts?: { reason?: string }): Promise<void>;
   getJwks(): Promise<Jwks__Output>;
   rotateSigningKey(): Promise<string>;
+  /** The WatchRevocations stream (no deadline: it lives until cancelled); see createVerifier. */
+  watchRevocations(): grpc.ClientReadableStream<RevocationBatch__Output>;
   close(): void;
 }
 
@@ -327,6 +330,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
     getJwks: () => call<object, Jwks__Output>('GetJwks', {}),
     rotateSigningKey: async () => (await call<object, { kid: string }>('RotateSigningKey', {})).kid,
+    watchRevocations: () => raw.WatchRevocations({}),
     close: () => raw.close(),
   };
 }

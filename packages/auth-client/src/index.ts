@@ -16,3 +16,4 @@ export {
 } from './client';
 export { type CallerCredentials } from '@usher/contracts';
 export { requireAuth, optionalAuth, bearerToken, sendAuthError, type RequireAuthOptions } from './middleware';
+export { createVerifier, type Verifier, type VerifierOptions } from './verifier';

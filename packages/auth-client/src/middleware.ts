@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { RoleName } from '@usher/contracts';
 import { AuthClientError, type AuthClient, type Principal } from './client';
+import { createVerifier, type Verifier, type VerifierOptions } from './verifier';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -55,14 +56,34 @@ export function sendAuthError(res: Response, error: unknown): void {
 export interface RequireAuthOptions {
   /** Lowest role allowed through (default: any signed-in user). */
   minRole?: RoleName;
+  /**
+   * With an AuthClient: verify access tokens in-process (default true) through one shared
+   * createVerifier() per client, or ask auth for every request (false).
+   */
+  local?: boolean | VerifierOptions;
+}
+
+type Checker = Pick<AuthClient, 'authenticate' | 'authorize'>;
+const verifiers = new WeakMap<AuthClient, Verifier>();
+
+/** The shared verifier of a client (created on first use), or the client itself. */
+function checkerFor(source: AuthClient | Verifier, local: RequireAuthOptions['local']): Checker {
+  if (!('watchRevocations' in source) || local === false) return source;
+  let verifier = verifiers.get(source);
+  if (!verifier) {
+    verifier = createVerifier(source, typeof local === 'object' ? local : {});
+    verifiers.set(source, verifier);
+  }
+  return verifier;
 }
 
 /**
- * Express middleware for any HTTP service: verifies the bearer token through the auth service and
- * puts the principal on `req.principal`. 401 without a valid token, 403 below `minRole`, 503 when
- * the auth service is unreachable or past its deadline.
+ * Express middleware for any HTTP service: verifies the bearer token (in-process by default, see
+ * createVerifier) and puts the principal on `req.principal`. 401 without a valid token, 403 below
+ * `minRole`, 503 with Retry-After when it cannot be vouched for (auth unreachable, stream stale).
  */
-export function requireAuth(client: AuthClient, options: RequireAuthOptions = {}): RequestHandler {
+export function requireAuth(source: AuthClient | Verifier, options: RequireAuthOptions = {}): RequestHandler {
+  const client = checkerFor(source, options.local);
   return async (req: Request, res: Response, next: NextFunction) => {
     const token = bearerToken(req);
     if (!token) {
@@ -83,7 +104,10 @@ export function requireAuth(client: AuthClient, options: RequireAuthOptions = {}
 }
 
 /** Like requireAuth, but lets requests without an Authorization header through unauthenticated. */
-export function optionalAuth(client: AuthClient): RequestHandler {
-  const required = requireAuth(client);
+export function optionalAuth(
+  source: AuthClient | Verifier,
+  options: RequireAuthOptions = {},
+): RequestHandler {
+  const required = requireAuth(source, options);
   return (req, res, next) => (req.headers.authorization ? required(req, res, next) : next());
 }

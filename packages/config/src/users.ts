@@ -49,6 +49,8 @@ export const UsersEnv = z.object({
   // This service's name and secret as a caller of auth (without mTLS; issue 15)
   USHER_USERS_AUTH_CLIENT_ID: str('users'),
   USHER_USERS_AUTH_CLIENT_SECRET: str(),
+  USHER_AUTH_ISSUER: str('usher'),
+  USHER_AUTH_VERIFY_STALENESS: duration('1s'),
   ...databaseFields('USHER_USERS', 'users'),
   USHER_EMAIL_HOST: str('localhost'),
   USHER_EMAIL_PORT: port(25),
@@ -114,7 +116,17 @@ export interface UsersConfig {
   requireAuthentication: boolean;
   production: boolean;
   http: { host: string; port: number; tls: TlsFiles & { clientCa: string } };
-  authGrpc: { url: string; timeoutMs: number; tls: TlsFiles; clientId: string; clientSecret: string };
+  authGrpc: {
+    url: string;
+    timeoutMs: number;
+    tls: TlsFiles;
+    clientId: string;
+    clientSecret: string;
+    /** USHER_AUTH_ISSUER: the `iss` access tokens are verified against. */
+    issuer: string;
+    /** USHER_AUTH_VERIFY_STALENESS: revocation stream silence before falling back to Authenticate. */
+    stalenessMs: number;
+  };
   db: DatabaseConfig;
   natsUrl: string;
   /** USHER_USERS_ES_RETENTION: how long the USHER_USERS stream keeps events. */
@@ -190,6 +202,8 @@ export function loadUsersConfig(rawEnv: Env = process.env): UsersConfig {
     authGrpc: {
       url: e.USHER_AUTH_GRPC_URL,
       timeoutMs: e.USHER_AUTH_GRPC_TIMEOUT,
+      issuer: e.USHER_AUTH_ISSUER,
+      stalenessMs: e.USHER_AUTH_VERIFY_STALENESS,
       tls: {
         cert: e.USHER_AUTH_GRPC_CLIENT_CERT,
         key: e.USHER_AUTH_GRPC_CLIENT_KEY,

@@ -34,6 +34,9 @@ export type {
 } from './generated/usher/auth/v1/ListSessionsResponse';
 export type { RotateSigningKeyResponse } from './generated/usher/auth/v1/RotateSigningKeyResponse';
 export type { Role, Role__Output } from './generated/usher/auth/v1/Role';
+export type { Revocation, Revocation__Output } from './generated/usher/auth/v1/Revocation';
+export type { RevocationBatch, RevocationBatch__Output } from './generated/usher/auth/v1/RevocationBatch';
+export type { WatchRevocationsRequest__Output as WatchRevocationsRequest } from './generated/usher/auth/v1/WatchRevocationsRequest';
 export {
   USERS_STREAM,
   USERS_SUBJECT_PREFIX,

@@ -172,7 +172,12 @@ export async function startAuthService(
     };
     if (config.clients.size === 0)
       logger.warn('USHER_AUTH_CLIENTS is empty: every AuthService call will be refused (health stays open)');
-    const grpcServer = createGrpcServer(service, logger, registry, policy);
+    const grpcServer = createGrpcServer(
+      service,
+      logger,
+      { registry, feed: cache, fresh: () => freshness.fresh() },
+      policy,
+    );
     cleanups.push(() => drain(grpcServer, options.drainTimeoutMs ?? 10_000));
     cleanups.push(watchFreshness(grpcServer, freshness, logger, config.revocationStalenessMs));
     const grpcPort = await bindGrpc(
@@ -182,7 +187,7 @@ export async function startAuthService(
     );
 
     const info = { ...buildInfo(), instanceId };
-    const httpServer = createHttpServer(info, registry, () => grpcServer.isServing());
+    const httpServer = createHttpServer(info, registry, service, () => grpcServer.isServing());
     const httpPort = await listen(httpServer, config.http.host, config.http.port);
     cleanups.push(() => closeHttp(httpServer));
 
@@ -266,8 +271,9 @@ function watchFreshness(
 }
 
 /** Health NOT_SERVING first, then let in-flight calls finish, then cut what is left. */
-async function drain({ server, setServing }: GrpcServer, timeoutMs: number): Promise<void> {
+async function drain({ server, setServing, endStreams }: GrpcServer, timeoutMs: number): Promise<void> {
   setServing(false);
+  endStreams();
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => {
       server.forceShutdown();

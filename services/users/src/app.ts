@@ -3,7 +3,7 @@ import http from 'http';
 import https from 'https';
 import { randomUUID } from 'crypto';
 import type { AddressInfo } from 'net';
-import { createAuthClient } from '@usher/auth-client';
+import { createAuthClient, createVerifier, type AuthClient } from '@usher/auth-client';
 import type { UsersConfig } from '@usher/config';
 import { createLogger, createRegistry, Gauge, type Logger, type Registry } from '@usher/telemetry';
 import { GrpcAuth } from './auth/grpc-auth';
@@ -89,6 +89,20 @@ export async function startUsersService(
       ? { id: config.authGrpc.clientId, secret: config.authGrpc.clientSecret }
       : undefined,
   });
+  // every request's bearer token is verified in-process, revocations pushed by auth (issue 15)
+  const verifier = createVerifier(auth, {
+    issuer: config.authGrpc.issuer,
+    stalenessMs: config.authGrpc.stalenessMs,
+    onStreamState: (connected, err) =>
+      connected
+        ? logger.info('revocation stream connected: verifying tokens locally')
+        : logger.warn({ err: err?.message }, 'revocation stream down: verifying through auth'),
+  });
+  const verifying: AuthClient = {
+    ...auth,
+    authenticate: (token) => verifier.authenticate(token),
+    authorize: (token, minRole) => verifier.authorize(token, minRole),
+  };
   const dummyHash = await hasher.hash(randomUUID());
   // Email flows: mail queued with each change, delivered after commit by the sender loop.
   const mail = await startMail(config, { tx, audit: new PostgresAuditLog(tx), logger });
@@ -165,7 +179,7 @@ export async function startUsersService(
   const app = createHttpApp({
     oauth,
     service,
-    auth,
+    auth: verifying,
     logger,
     registry,
     instanceId,
@@ -231,6 +245,7 @@ export async function startUsersService(
       stopPurge();
       await mail.sender.stop();
       await relay.stop();
+      verifier.close();
       auth.close();
       await dataSource.destroy();
     },

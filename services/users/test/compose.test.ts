@@ -60,8 +60,16 @@ type Obj = any;
     services = rendered.services;
   });
 
-  it('renders with docker-compose config: postgres, nats, jaeger, auth, users and the gateway', () => {
-    expect(Object.keys(services).sort()).toEqual(['auth', 'gateway', 'jaeger', 'nats', 'postgres', 'users']);
+  it('renders with docker-compose config: postgres, nats, jaeger, auth, users, the gateway and an example', () => {
+    expect(Object.keys(services).sort()).toEqual([
+      'auth',
+      'example',
+      'gateway',
+      'jaeger',
+      'nats',
+      'postgres',
+      'users',
+    ]);
     expect(Object.keys(rendered.volumes).sort()).toEqual(['nats-data', 'postgres-data']);
   });
 
@@ -73,6 +81,8 @@ type Obj = any;
     expect(services.gateway.environment).toMatchObject({
       USHER_USERS_UPSTREAM: 'users:9002',
       USHER_GATEWAY_LISTEN: '8080',
+      USHER_AUTH_HTTP_UPSTREAM: 'auth:8189',
+      USHER_EXAMPLE_UPSTREAM: 'example:8080',
     });
     expect(services.gateway.volumes).toContainEqual(
       expect.stringMatching(/docker\/nginx\/templates:\/etc\/nginx\/templates:ro$/),
@@ -95,7 +105,7 @@ type Obj = any;
       auth: 'service_healthy',
       jaeger: 'service_started',
     });
-    expect(needs('gateway')).toMatchObject({ users: 'service_healthy' });
+    expect(needs('gateway')).toMatchObject({ users: 'service_healthy', auth: 'service_healthy' });
     // every service waited on for health has a healthcheck
     for (const name of ['postgres', 'nats', 'auth', 'users', 'gateway']) {
       expect({ name, test: services[name].healthcheck?.test }).toEqual({ name, test: expect.any(Array) });

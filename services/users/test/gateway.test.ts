@@ -2,8 +2,8 @@ import fs from 'fs';
 import http from 'http';
 import path from 'path';
 import type { AddressInfo } from 'net';
-import { describeNginx, send, startGateway, TEMPLATES, TEMPLATE_VARS, type Gateway } from './nginx-gateway';
 import { newUserBody, startAuthProcess, startUsers, type AuthProcess, type UsersInstance } from './harness';
+import { describeNginx, send, startGateway, TEMPLATES, TEMPLATE_VARS, type Gateway } from './nginx';
 
 // The nginx gateway of docker/nginx/templates/usher.conf.template, run by a real nginx (Debian's
 // package) on loopback: first in front of an echo server (exact view of what goes upstream), then in

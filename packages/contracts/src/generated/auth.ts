@@ -18,6 +18,8 @@ import type { ListSessionsRequest as _usher_auth_v1_ListSessionsRequest, ListSes
 import type { ListSessionsResponse as _usher_auth_v1_ListSessionsResponse, ListSessionsResponse__Output as _usher_auth_v1_ListSessionsResponse__Output } from './usher/auth/v1/ListSessionsResponse';
 import type { Principal as _usher_auth_v1_Principal, Principal__Output as _usher_auth_v1_Principal__Output } from './usher/auth/v1/Principal';
 import type { RefreshRequest as _usher_auth_v1_RefreshRequest, RefreshRequest__Output as _usher_auth_v1_RefreshRequest__Output } from './usher/auth/v1/RefreshRequest';
+import type { Revocation as _usher_auth_v1_Revocation, Revocation__Output as _usher_auth_v1_Revocation__Output } from './usher/auth/v1/Revocation';
+import type { RevocationBatch as _usher_auth_v1_RevocationBatch, RevocationBatch__Output as _usher_auth_v1_RevocationBatch__Output } from './usher/auth/v1/RevocationBatch';
 import type { RevokeApiKeyRequest as _usher_auth_v1_RevokeApiKeyRequest, RevokeApiKeyRequest__Output as _usher_auth_v1_RevokeApiKeyRequest__Output } from './usher/auth/v1/RevokeApiKeyRequest';
 import type { RevokeResponse as _usher_auth_v1_RevokeResponse, RevokeResponse__Output as _usher_auth_v1_RevokeResponse__Output } from './usher/auth/v1/RevokeResponse';
 import type { RevokeSessionRequest as _usher_auth_v1_RevokeSessionRequest, RevokeSessionRequest__Output as _usher_auth_v1_RevokeSessionRequest__Output } from './usher/auth/v1/RevokeSessionRequest';
@@ -26,6 +28,7 @@ import type { RotateSigningKeyRequest as _usher_auth_v1_RotateSigningKeyRequest,
 import type { RotateSigningKeyResponse as _usher_auth_v1_RotateSigningKeyResponse, RotateSigningKeyResponse__Output as _usher_auth_v1_RotateSigningKeyResponse__Output } from './usher/auth/v1/RotateSigningKeyResponse';
 import type { Session as _usher_auth_v1_Session, Session__Output as _usher_auth_v1_Session__Output } from './usher/auth/v1/Session';
 import type { Token as _usher_auth_v1_Token, Token__Output as _usher_auth_v1_Token__Output } from './usher/auth/v1/Token';
+import type { WatchRevocationsRequest as _usher_auth_v1_WatchRevocationsRequest, WatchRevocationsRequest__Output as _usher_auth_v1_WatchRevocationsRequest__Output } from './usher/auth/v1/WatchRevocationsRequest';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -52,6 +55,8 @@ export interface ProtoGrpcType {
         ListSessionsResponse: MessageTypeDefinition<_usher_auth_v1_ListSessionsResponse, _usher_auth_v1_ListSessionsResponse__Output>
         Principal: MessageTypeDefinition<_usher_auth_v1_Principal, _usher_auth_v1_Principal__Output>
         RefreshRequest: MessageTypeDefinition<_usher_auth_v1_RefreshRequest, _usher_auth_v1_RefreshRequest__Output>
+        Revocation: MessageTypeDefinition<_usher_auth_v1_Revocation, _usher_auth_v1_Revocation__Output>
+        RevocationBatch: MessageTypeDefinition<_usher_auth_v1_RevocationBatch, _usher_auth_v1_RevocationBatch__Output>
         RevokeApiKeyRequest: MessageTypeDefinition<_usher_auth_v1_RevokeApiKeyRequest, _usher_auth_v1_RevokeApiKeyRequest__Output>
         RevokeResponse: MessageTypeDefinition<_usher_auth_v1_RevokeResponse, _usher_auth_v1_RevokeResponse__Output>
         RevokeSessionRequest: MessageTypeDefinition<_usher_auth_v1_RevokeSessionRequest, _usher_auth_v1_RevokeSessionRequest__Output>
@@ -61,6 +66,7 @@ export interface ProtoGrpcType {
         RotateSigningKeyResponse: MessageTypeDefinition<_usher_auth_v1_RotateSigningKeyResponse, _usher_auth_v1_RotateSigningKeyResponse__Output>
         Session: MessageTypeDefinition<_usher_auth_v1_Session, _usher_auth_v1_Session__Output>
         Token: MessageTypeDefinition<_usher_auth_v1_Token, _usher_auth_v1_Token__Output>
+        WatchRevocationsRequest: MessageTypeDefinition<_usher_auth_v1_WatchRevocationsRequest, _usher_auth_v1_WatchRevocationsRequest__Output>
       }
     }
   }

@@ -15,8 +15,10 @@ export class RevocationCache {
   /** user id -> tokens_valid_after in unix seconds, with the ms it was recorded at for pruning. */
   private readonly users = new Map<string, { validAfter: number; at: number }>();
 
+  private readonly listeners = new Set<(entries: RevocationEntry[]) => void>();
+
   constructor(
-    private readonly windowMs: number,
+    readonly windowMs: number,
     private readonly now: () => number = Date.now,
     private readonly maxFutureMs = MAX_FUTURE_SKEW_MS,
   ) {}
@@ -30,19 +32,40 @@ export class RevocationCache {
     const now = this.now();
     const horizon = now - this.windowMs;
     const latest = now + this.maxFutureMs;
+    const fresh: RevocationEntry[] = [];
     for (const entry of entries) {
       const e = entry.at > latest ? { ...entry, at: latest } : entry;
       if (e.at < horizon) continue;
       if (e.kind === 'session') {
-        if (!this.sessions.has(e.subject)) this.sessions.set(e.subject, e.at);
+        if (this.sessions.has(e.subject)) continue;
+        this.sessions.set(e.subject, e.at);
       } else if (e.kind === 'api_key') {
-        if (!this.apiKeys.has(e.subject)) this.apiKeys.set(e.subject, e.at);
+        if (this.apiKeys.has(e.subject)) continue;
+        this.apiKeys.set(e.subject, e.at);
       } else {
         const validAfter = Math.floor(e.at / 1000);
         const known = this.users.get(e.subject);
-        if (!known || known.validAfter < validAfter) this.users.set(e.subject, { validAfter, at: e.at });
+        if (known && known.validAfter >= validAfter) continue;
+        this.users.set(e.subject, { validAfter, at: e.at });
       }
+      fresh.push(e);
     }
+    if (fresh.length > 0) for (const listener of this.listeners) listener(fresh);
+  }
+
+  /** Calls `listener` with each batch of entries that changed the cache; returns the unsubscribe. */
+  subscribe(listener: (entries: RevocationEntry[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every entry held now (seq 0: the cache does not keep it), for a verifier's first snapshot. */
+  snapshot(): RevocationEntry[] {
+    const out: RevocationEntry[] = [];
+    for (const [subject, at] of this.sessions) out.push({ seq: 0, kind: 'session', subject, at });
+    for (const [subject, at] of this.apiKeys) out.push({ seq: 0, kind: 'api_key', subject, at });
+    for (const [subject, v] of this.users) out.push({ seq: 0, kind: 'user', subject, at: v.at });
+    return out;
   }
 
   isSessionRevoked(sessionId: string): boolean {

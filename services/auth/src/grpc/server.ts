@@ -20,6 +20,7 @@ import {
   decode,
 } from './requests';
 import { toApiKey, toJwk, toPrincipal, toSession, toToken } from './responses';
+import { watchRevocationsHandler, type RevocationFeed } from './watch-revocations';
 
 export const AUTH_SERVICE_NAME = 'usher.auth.v1.AuthService';
 
@@ -55,8 +56,25 @@ function unary<Req, Res>(
 }
 
 /** The AuthService handlers: decode + validate, call the domain, encode. */
-export function authHandlers(svc: AuthService, logger: Logger, registry?: Registry): AuthServiceHandlers {
-  const m = registry ? requestMetrics(registry, 'grpc') : undefined;
+export interface HandlerOptions {
+  registry?: Registry;
+  /** The revocations WatchRevocations streams to verifiers. */
+  feed: RevocationFeed;
+  /** Heartbeat of WatchRevocations (default 250 ms). */
+  heartbeatMs?: number;
+  /**
+   * Whether this replica's revocations are current: while not, WatchRevocations sends no heartbeat,
+   * so verifiers fed by it go stale and fall back instead of trusting a stale stream.
+   */
+  fresh?: () => boolean;
+}
+
+export function authHandlers(
+  svc: AuthService,
+  logger: Logger,
+  options: HandlerOptions & { watchers?: Set<{ end(): void }> },
+): AuthServiceHandlers {
+  const m = options.registry ? requestMetrics(options.registry, 'grpc') : undefined;
   return {
     Issue: unary('Issue', logger, m, async (req) => {
       const r = decode(IssueRequest, req);
@@ -124,6 +142,12 @@ export function authHandlers(svc: AuthService, logger: Logger, registry?: Regist
     RotateSigningKey: unary('RotateSigningKey', logger, m, async () => ({
       kid: await svc.rotateSigningKey(),
     })),
+    WatchRevocations: watchRevocationsHandler(options.feed, {
+      heartbeatMs: options.heartbeatMs ?? 250,
+      fresh: options.fresh ?? (() => true),
+      logger,
+      open: options.watchers ?? new Set(),
+    }),
   };
 }
 
@@ -134,21 +158,25 @@ export interface GrpcServer {
   setServing(serving: boolean): void;
   /** What the health service says now. */
   isServing(): boolean;
+  /** Ends every WatchRevocations stream (verifiers reconnect to another replica). */
+  endStreams(): void;
 }
 
 export function createGrpcServer(
   svc: AuthService,
   logger: Logger,
-  registry: Registry | undefined,
+  options: HandlerOptions,
   callers: CallerPolicy,
 ): GrpcServer {
+  const registry = options.registry;
   const server = new grpc.Server({
     // tokens are small: refuse big messages before parsing them
     'grpc.max_receive_message_length': 64 * 1024,
     // every call but health: a named caller whose permission sets allow the method
     interceptors: [callerInterceptor(callers, logger, registry)],
   });
-  server.addService(authServiceDefinition(), authHandlers(svc, logger, registry));
+  const watchers = new Set<{ end(): void }>();
+  server.addService(authServiceDefinition(), authHandlers(svc, logger, { ...options, watchers }));
   const health = new HealthImplementation({ '': 'SERVING', [AUTH_SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
   let current = true;
@@ -156,7 +184,10 @@ export function createGrpcServer(
     current = serving;
     for (const name of ['', AUTH_SERVICE_NAME]) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
   };
-  return { server, health, setServing, isServing: () => current };
+  const endStreams = () => {
+    for (const call of [...watchers]) call.end();
+  };
+  return { server, health, setServing, isServing: () => current, endStreams };
 }
 
 export function bindGrpc(

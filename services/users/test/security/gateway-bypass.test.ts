@@ -8,7 +8,7 @@ import {
   type AuthProcess,
   type UsersInstance,
 } from '../harness';
-import { describeNginx, send, startGateway, type Gateway } from '../nginx-gateway';
+import { describeNginx, send, startGateway, type Gateway } from '../nginx';
 
 // Promise: no spelling of a limited route gets around its limit. The gateway matches the limited
 // routes by regex (trailing slash, letter case), the service routes strictly (a trailing slash is

@@ -15,6 +15,7 @@ import type { ListSessionsRequest as _usher_auth_v1_ListSessionsRequest, ListSes
 import type { ListSessionsResponse as _usher_auth_v1_ListSessionsResponse, ListSessionsResponse__Output as _usher_auth_v1_ListSessionsResponse__Output } from '../../../usher/auth/v1/ListSessionsResponse';
 import type { Principal as _usher_auth_v1_Principal, Principal__Output as _usher_auth_v1_Principal__Output } from '../../../usher/auth/v1/Principal';
 import type { RefreshRequest as _usher_auth_v1_RefreshRequest, RefreshRequest__Output as _usher_auth_v1_RefreshRequest__Output } from '../../../usher/auth/v1/RefreshRequest';
+import type { RevocationBatch as _usher_auth_v1_RevocationBatch, RevocationBatch__Output as _usher_auth_v1_RevocationBatch__Output } from '../../../usher/auth/v1/RevocationBatch';
 import type { RevokeApiKeyRequest as _usher_auth_v1_RevokeApiKeyRequest, RevokeApiKeyRequest__Output as _usher_auth_v1_RevokeApiKeyRequest__Output } from '../../../usher/auth/v1/RevokeApiKeyRequest';
 import type { RevokeResponse as _usher_auth_v1_RevokeResponse, RevokeResponse__Output as _usher_auth_v1_RevokeResponse__Output } from '../../../usher/auth/v1/RevokeResponse';
 import type { RevokeSessionRequest as _usher_auth_v1_RevokeSessionRequest, RevokeSessionRequest__Output as _usher_auth_v1_RevokeSessionRequest__Output } from '../../../usher/auth/v1/RevokeSessionRequest';
@@ -22,6 +23,7 @@ import type { RevokeUserSessionsRequest as _usher_auth_v1_RevokeUserSessionsRequ
 import type { RotateSigningKeyRequest as _usher_auth_v1_RotateSigningKeyRequest, RotateSigningKeyRequest__Output as _usher_auth_v1_RotateSigningKeyRequest__Output } from '../../../usher/auth/v1/RotateSigningKeyRequest';
 import type { RotateSigningKeyResponse as _usher_auth_v1_RotateSigningKeyResponse, RotateSigningKeyResponse__Output as _usher_auth_v1_RotateSigningKeyResponse__Output } from '../../../usher/auth/v1/RotateSigningKeyResponse';
 import type { Token as _usher_auth_v1_Token, Token__Output as _usher_auth_v1_Token__Output } from '../../../usher/auth/v1/Token';
+import type { WatchRevocationsRequest as _usher_auth_v1_WatchRevocationsRequest, WatchRevocationsRequest__Output as _usher_auth_v1_WatchRevocationsRequest__Output } from '../../../usher/auth/v1/WatchRevocationsRequest';
 
 export interface AuthServiceClient extends grpc.Client {
   /**
@@ -184,6 +186,17 @@ export interface AuthServiceClient extends grpc.Client {
   rotateSigningKey(argument: _usher_auth_v1_RotateSigningKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_usher_auth_v1_RotateSigningKeyResponse__Output>): grpc.ClientUnaryCall;
   rotateSigningKey(argument: _usher_auth_v1_RotateSigningKeyRequest, callback: grpc.requestCallback<_usher_auth_v1_RotateSigningKeyResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * For verifiers: a snapshot of the live revocations, then each new one, with heartbeats.
+   */
+  WatchRevocations(argument: _usher_auth_v1_WatchRevocationsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_usher_auth_v1_RevocationBatch__Output>;
+  WatchRevocations(argument: _usher_auth_v1_WatchRevocationsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_usher_auth_v1_RevocationBatch__Output>;
+  /**
+   * For verifiers: a snapshot of the live revocations, then each new one, with heartbeats.
+   */
+  watchRevocations(argument: _usher_auth_v1_WatchRevocationsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_usher_auth_v1_RevocationBatch__Output>;
+  watchRevocations(argument: _usher_auth_v1_WatchRevocationsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_usher_auth_v1_RevocationBatch__Output>;
+  
 }
 
 export interface AuthServiceHandlers extends grpc.UntypedServiceImplementation {
@@ -237,6 +250,11 @@ export interface AuthServiceHandlers extends grpc.UntypedServiceImplementation {
    */
   RotateSigningKey: grpc.handleUnaryCall<_usher_auth_v1_RotateSigningKeyRequest__Output, _usher_auth_v1_RotateSigningKeyResponse>;
   
+  /**
+   * For verifiers: a snapshot of the live revocations, then each new one, with heartbeats.
+   */
+  WatchRevocations: grpc.handleServerStreamingCall<_usher_auth_v1_WatchRevocationsRequest__Output, _usher_auth_v1_RevocationBatch>;
+  
 }
 
 export interface AuthServiceDefinition extends grpc.ServiceDefinition {
@@ -252,4 +270,5 @@ export interface AuthServiceDefinition extends grpc.ServiceDefinition {
   RevokeSession: MethodDefinition<_usher_auth_v1_RevokeSessionRequest, _usher_auth_v1_RevokeResponse, _usher_auth_v1_RevokeSessionRequest__Output, _usher_auth_v1_RevokeResponse__Output>
   RevokeUserSessions: MethodDefinition<_usher_auth_v1_RevokeUserSessionsRequest, _usher_auth_v1_RevokeResponse, _usher_auth_v1_RevokeUserSessionsRequest__Output, _usher_auth_v1_RevokeResponse__Output>
   RotateSigningKey: MethodDefinition<_usher_auth_v1_RotateSigningKeyRequest, _usher_auth_v1_RotateSigningKeyResponse, _usher_auth_v1_RotateSigningKeyRequest__Output, _usher_auth_v1_RotateSigningKeyResponse__Output>
+  WatchRevocations: MethodDefinition<_usher_auth_v1_WatchRevocationsRequest, _usher_auth_v1_RevocationBatch, _usher_auth_v1_WatchRevocationsRequest__Output, _usher_auth_v1_RevocationBatch__Output>
 }

@@ -5,10 +5,16 @@ import path from 'path';
 import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import { freePort, waitForPort } from '@usher/testkit';
 
-// A real nginx (Debian's package) running docker/nginx/templates/usher.conf.template on loopback.
+// The nginx gateway of docker/nginx/templates/usher.conf.template in a real nginx (Debian's package)
+// on loopback, for gateway.test.ts and gateway-auth.test.ts.
 
 export const TEMPLATES = path.join(__dirname, '../../../docker/nginx/templates');
-export const TEMPLATE_VARS = ['USHER_USERS_UPSTREAM', 'USHER_GATEWAY_LISTEN'];
+export const TEMPLATE_VARS = [
+  'USHER_USERS_UPSTREAM',
+  'USHER_GATEWAY_LISTEN',
+  'USHER_AUTH_HTTP_UPSTREAM',
+  'USHER_EXAMPLE_UPSTREAM',
+];
 
 function findNginx(): string | undefined {
   const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
@@ -30,7 +36,7 @@ function findNginx(): string | undefined {
   });
 }
 
-const NGINX = findNginx();
+export const NGINX = findNginx();
 const missing = 'nginx is not installed (apt-get install -y nginx, or set USHER_TEST_NGINX)';
 if (!NGINX && process.env.USHER_TEST_REQUIRE_SERVICES === '1') {
   throw new Error(`${missing} and USHER_TEST_REQUIRE_SERVICES=1`);
@@ -39,7 +45,7 @@ if (!NGINX) console.warn(`skipping gateway tests: ${missing}`);
 export const describeNginx = NGINX ? describe : describe.skip;
 
 /** envsubst as the nginx image runs it: only variables that are set are replaced. */
-function render(template: string, vars: Record<string, string>): string {
+export function render(template: string, vars: Record<string, string>): string {
   return template.replace(/\$\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
 }
 
@@ -49,14 +55,21 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(upstream: string): Promise<Gateway> {
+/** The template in a real nginx on loopback; upstreams not given point at a closed port. */
+export async function startGateway(upstream: string, more: Record<string, string> = {}): Promise<Gateway> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usher-gateway-'));
   fs.chmodSync(dir, 0o755); // nginx workers run as nobody when the test runs as root
   const port = await freePort();
   const template = fs.readFileSync(path.join(TEMPLATES, 'usher.conf.template'), 'utf8');
   fs.writeFileSync(
     path.join(dir, 'usher.conf'),
-    render(template, { USHER_USERS_UPSTREAM: upstream, USHER_GATEWAY_LISTEN: `127.0.0.1:${port}` }),
+    render(template, {
+      USHER_AUTH_HTTP_UPSTREAM: '127.0.0.1:9',
+      USHER_EXAMPLE_UPSTREAM: '127.0.0.1:9',
+      ...more,
+      USHER_USERS_UPSTREAM: upstream,
+      USHER_GATEWAY_LISTEN: `127.0.0.1:${port}`,
+    }),
   );
   const conf = path.join(dir, 'nginx.conf');
   const errorLog = path.join(dir, 'error.log');
