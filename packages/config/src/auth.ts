@@ -89,26 +89,25 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
   const production = e.NODE_ENV === 'production';
   const current = e.USHER_AUTH_KEY_ENCRYPTION_KEY;
   const previous = (e.USHER_AUTH_KEY_ENCRYPTION_KEY_PREVIOUS ?? '').split(',').filter((p) => p.trim());
+  // every production requirement is reported at once, so one restart fixes them all
+  const problems: { variable: string; reason: string }[] = [];
   if (!current && (production || previous.length > 0))
-    throw new ConfigError([
-      {
-        variable: 'USHER_AUTH_KEY_ENCRYPTION_KEY',
-        reason: production
-          ? 'required with NODE_ENV=production (signing keys are encrypted under it); generate one with `openssl rand -base64 32`'
-          : 'required when USHER_AUTH_KEY_ENCRYPTION_KEY_PREVIOUS is set',
-      },
-    ]);
+    problems.push({
+      variable: 'USHER_AUTH_KEY_ENCRYPTION_KEY',
+      reason: production
+        ? 'required with NODE_ENV=production (signing keys are encrypted under it); generate one with `openssl rand -base64 32`'
+        : 'required when USHER_AUTH_KEY_ENCRYPTION_KEY_PREVIOUS is set',
+    });
   if (
     production &&
     !(e.USHER_AUTH_GRPC_SERVER_CERT && e.USHER_AUTH_GRPC_SERVER_KEY && e.USHER_AUTH_GRPC_CLIENT_CA_CERTS)
   )
-    throw new ConfigError([
-      {
-        variable: 'NODE_ENV',
-        reason:
-          'production needs mTLS: set USHER_AUTH_GRPC_SERVER_CERT, USHER_AUTH_GRPC_SERVER_KEY and USHER_AUTH_GRPC_CLIENT_CA_CERTS',
-      },
-    ]);
+    problems.push({
+      variable: 'NODE_ENV',
+      reason:
+        'production needs mTLS: set USHER_AUTH_GRPC_SERVER_CERT, USHER_AUTH_GRPC_SERVER_KEY and USHER_AUTH_GRPC_CLIENT_CA_CERTS',
+    });
+  if (problems.length > 0) throw new ConfigError(problems);
   const clients = parseAuthClients(e.USHER_AUTH_CLIENTS);
   return {
     logLevel: e.USHER_AUTH_LOG_LEVEL,

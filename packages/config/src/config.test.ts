@@ -183,6 +183,7 @@ describe('auth config', () => {
       USHER_AUTH_GRPC_SERVER_CERT: 'a.crt',
       USHER_AUTH_GRPC_SERVER_KEY: 'a.key',
       USHER_AUTH_GRPC_CLIENT_CA_CERTS: 'ca.crt',
+      USHER_AUTH_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     });
     expect(c.production).toBe(true);
   });

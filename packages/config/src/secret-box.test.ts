@@ -94,6 +94,9 @@ describe('auth config: key-encryption key', () => {
     const [a, b, c] = [kek(), kek(), kek()];
     const config = loadAuthConfig({
       NODE_ENV: 'production',
+      USHER_AUTH_GRPC_SERVER_CERT: '/tls/auth.crt',
+      USHER_AUTH_GRPC_SERVER_KEY: '/tls/auth.key',
+      USHER_AUTH_GRPC_CLIENT_CA_CERTS: '/tls/ca.crt',
       USHER_AUTH_KEY_ENCRYPTION_KEY: a.toString('base64'),
       USHER_AUTH_KEY_ENCRYPTION_KEY_PREVIOUS: `${b.toString('hex')},${c.toString('base64')}`,
     });
