@@ -122,6 +122,9 @@ export class BenchStack {
           USHER_BCRYPT_COST: String(settings.bcryptCost),
           USHER_USERS_ADMIN_PASSWORD: ownerPassword,
           USHER_USERS_INSTANCE_ID: 'bench-users',
+          // the rows sign up through the public route: production defaults turn it off (issue 18)
+          USHER_USERS_ALLOW_SELF_REGISTER: 'true',
+          USHER_USERS_ALLOW_UNVERIFIED_USER: 'true',
           ...benchCallerEnv(),
         },
         { profile: true },

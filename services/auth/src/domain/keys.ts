@@ -39,7 +39,7 @@ export function generateSigningKey(now: Date): SigningKeyRecord {
 export interface KeyRingOptions {
   /** How long a retired key keeps verifying: access TTL + key reload period + clock skew. */
   retiredGraceMs: number;
-  /** Unknown kids trigger at most one reload per this many ms. */
+  /** Unknown kids trigger at most one reload per this many ms (default 100). */
   minReloadGapMs?: number;
   /**
    * The longest an unknown kid waits for a reload (default 200 ms, well inside callers' gRPC
@@ -67,7 +67,8 @@ export class KeyRing {
     private readonly options: KeyRingOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.minGap = options.minReloadGapMs ?? 1000;
+    // an unseen kid may trigger a reload at most this often (the keys table is a handful of rows)
+    this.minGap = options.minReloadGapMs ?? 100;
   }
 
   /** Creates the first key when there is none (lock-guarded in the repository), then loads. */
@@ -123,15 +124,19 @@ export class KeyRing {
   async lookup(kid: string): Promise<LoadedKey | undefined> {
     const known = this.verifyingKey(kid);
     if (known) return known;
+    const held = Math.max(0, this.lastReloadStart + this.minGap - this.now());
     if (!this.pending) {
-      const wait = Math.max(0, this.lastReloadStart + this.minGap - this.now());
-      this.pending = new Promise<void>((resolve) => setTimeout(resolve, wait).unref())
+      this.pending = new Promise<void>((resolve) => setTimeout(resolve, held).unref())
         .then(() => this.reload())
         .finally(() => (this.pending = undefined));
     }
+    // A reload that may start now is awaited (a rotation elsewhere: the new kid must verify); one the
+    // rate limit holds back is not: the keys were just read, so the kid is unknown and the answer
+    // comes within the budget (401), never past the caller's deadline (503).
+    const maxWait = this.options.maxLookupWaitMs ?? 200;
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.options.maxLookupWaitMs ?? 200);
+      timer = setTimeout(resolve, held > maxWait ? maxWait : Math.max(maxWait, 800));
     });
     await Promise.race([this.pending.catch(() => undefined), budget]);
     clearTimeout(timer);
