@@ -235,9 +235,11 @@ type Obj = any;
       const bare = YAML.parse(result.stdout).services;
       expect(bare.postgres.environment.USHER_USERS_DB_PASS).toBe('');
       expect(bare.postgres.environment.USHER_AUTH_DB_PASS).toBe('');
-      // production auth without a key-encryption key refuses to start
+      // auth switched to production (USHER_AUTH_NODE_ENV) without a key-encryption key refuses to start
       expect(bare.auth.environment.USHER_AUTH_KEY_ENCRYPTION_KEY).toBe('');
-      expect(() => loadAuthConfig(bare.auth.environment)).toThrow(/USHER_AUTH_KEY_ENCRYPTION_KEY: required/);
+      expect(() => loadAuthConfig({ ...bare.auth.environment, NODE_ENV: 'production' })).toThrow(
+        /USHER_AUTH_KEY_ENCRYPTION_KEY: required/,
+      );
       // the postgres image refuses to initialise without a password, so the stack cannot start like this
       expect(bare.postgres.environment.POSTGRES_PASSWORD).toBe('');
       expect(bare.users.environment.USHER_USERS_DB_PASS).toBe('');

@@ -8,7 +8,7 @@ import {
   sdkRequest,
   type GoUser,
 } from './magistrala-sdk';
-import { SmtpSink, tokenOf } from './smtp';
+import { SmtpSink, tokenOf, until, type ReceivedMail } from './smtp';
 
 // The requests of Magistrala's Go SDK (absmach/magistrala pkg/sdk at 19ed0de7887d, users.go and
 // tokens.go), byte for byte: processRequest always sends Content-Type: application/json, a token as
@@ -364,7 +364,17 @@ describe('Magistrala Go SDK (pkg/sdk at 19ed0de7887d): every users method, as th
     await createToken('cyd', 'cy-password-2');
   });
 
+  /** The first mail with a link after the first `after` mails (password-change notices carry none). */
+  const linkMail = (address: string, after: number) =>
+    until<ReceivedMail>(async () =>
+      smtp
+        .to(address)
+        .slice(after)
+        .find((m) => /[?&]token=/.test(m.text)),
+    );
+
   it('ResetPasswordRequest and ResetPassword: {email, host} with Referer -> 201; PUT {token, password, confirm_password} with the token as bearer -> 201', async () => {
+    const before = smtp.to('cy@example.com').length;
     const req = await sdk(
       'POST',
       '/password/reset-request',
@@ -375,7 +385,7 @@ describe('Magistrala Go SDK (pkg/sdk at 19ed0de7887d): every users method, as th
       },
     );
     expect(req.status).toBe(201);
-    const token = tokenOf(await smtp.waitFor('cy@example.com'));
+    const token = tokenOf(await linkMail('cy@example.com', before));
     const res = await sdk(
       'PUT',
       '/password/reset',
@@ -387,12 +397,19 @@ describe('Magistrala Go SDK (pkg/sdk at 19ed0de7887d): every users method, as th
   });
 
   it('SendVerification and VerifyEmail: POST /users/send-verification -> 200 with no body; GET /verify-email?token= -> 200', async () => {
-    const token = (await createToken('cyd', 'cy-password-3')).access_token;
-    const before = smtp.mails.filter((m) => m.to.includes('cy@example.com')).length;
+    // a fresh, unverified account (cy's reset proved its address and verified it)
+    await createUser({
+      FirstName: 'Di',
+      LastName: 'D',
+      Email: 'di@example.com',
+      Credentials: { Username: 'did', Secret: 'di-password-1' },
+    });
+    const token = (await createToken('did', 'di-password-1')).access_token;
+    const before = smtp.to('di@example.com').length;
     const sent = await sdk('POST', '/users/send-verification', token);
     expect(sent.status).toBe(200);
     expect(sent.text).toBe('');
-    const link = tokenOf(await smtp.waitFor('cy@example.com', before + 1));
+    const link = tokenOf(await linkMail('di@example.com', before));
     const verified = await sdk('GET', `/verify-email?token=${encodeURIComponent(link)}`, '');
     expect(verified.status).toBe(200);
     expect((await sdk('GET', '/users/profile', token)).json.verified_at).toBeDefined();

@@ -2,7 +2,15 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 import express from 'express';
 import { createAuthClient, requireAuth, type AuthClient } from '@usher/auth-client';
-import { createTestDatabase, freePort, testNatsUrl, waitFor, type TestDatabase } from '@usher/testkit';
+import {
+  callerOf,
+  createTestDatabase,
+  freePort,
+  TEST_CALLERS,
+  testNatsUrl,
+  waitFor,
+  type TestDatabase,
+} from '@usher/testkit';
 import {
   api,
   newUserBody,
@@ -39,7 +47,12 @@ describe.each([
     authB = await startAuthProcess(env);
     usersA = await startUsers(authA.address, { USHER_DB_URL: usersDb.url });
     usersB = await startUsers(authB.address, { USHER_DB_URL: usersDb.url });
-    client = createAuthClient({ url: authB.address, timeoutMs: 3000 });
+    // the third service is a named verifier: it may check tokens and watch revocations, not issue
+    client = createAuthClient({
+      url: authB.address,
+      timeoutMs: 3000,
+      caller: callerOf(TEST_CALLERS.verifier),
+    });
     const app = express();
     app.get('/me', requireAuth(client), (req, res) => {
       res.json(req.principal);
