@@ -1,6 +1,7 @@
 import crypto from 'crypto';
 import { performance } from 'perf_hooks';
 import { createAuthClient, createVerifier, type Principal } from '@usher/auth-client';
+import { benchCaller } from '../callers';
 import type { BenchContext } from '../context';
 import { met, type Row } from '../report';
 import { fmt, fmtRate, fmtRatio, summarize } from '../stats';
@@ -27,7 +28,7 @@ async function closedLoop(check: () => Promise<Principal>, seconds: number) {
  */
 export async function localVerify(ctx: BenchContext): Promise<Row[]> {
   const stack = await ctx.stack();
-  const client = createAuthClient({ url: stack.auth.address, timeoutMs: 5000 });
+  const client = createAuthClient({ url: stack.auth.address, timeoutMs: 5000, caller: benchCaller() });
   const verifier = createVerifier(client);
   try {
     if (!(await verifier.ready(10_000))) throw new Error('the verifier did not sync with auth');

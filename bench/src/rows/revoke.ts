@@ -4,6 +4,7 @@ import { performance } from 'perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { createAuthClient, createVerifier, type Verifier } from '@usher/auth-client';
 import type { Token__Output } from '@usher/contracts';
+import { benchCaller } from '../callers';
 import type { BenchContext } from '../context';
 import { authClient } from '../grpc-load';
 import { met, type Row } from '../report';
@@ -47,7 +48,7 @@ export async function revoke(ctx: BenchContext): Promise<Row[]> {
   const natsUp = await natsAnswers(ctx.settings.natsUrl);
   const replicaB = await stack.startAuthReplica('auth-b');
   const a = authClient(stack.auth.address);
-  const b = createAuthClient({ url: replicaB.address, timeoutMs: 5000 });
+  const b = createAuthClient({ url: replicaB.address, timeoutMs: 5000, caller: benchCaller() });
   const verifier = createVerifier(b);
   let fellBack = 0;
   try {
