@@ -276,7 +276,7 @@ describe('user management', () => {
   });
 
   it('add-user --show-link prints the invitation link once instead of mailing it', async () => {
-    const shown = await run(['auth', 'add-user', 'nomail@example.com', '--role', 'editor', '--show-link']);
+    const shown = await run(['auth', 'add-user', 'nomail@example.com', '--role', 'viewer', '--show-link']);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/shown only this once/);
     const link = /^(\S+\?token=[A-Za-z0-9_-]{43})$/m.exec(shown.stdout)?.[1];
