@@ -19,3 +19,4 @@ export {
 } from './otlp';
 export { captureNats, type CapturedMessage, type NatsCapture } from './nats-capture';
 export { TEST_CALLERS, testCallerEnv, callerOf } from './callers';
+export { hasOpenssl, makePki, type Pki } from './pki';

@@ -1,11 +1,8 @@
-import fs from 'fs';
-import os from 'os';
-import path from 'path';
 import { execFileSync } from 'child_process';
 import * as grpc from '@grpc/grpc-js';
 import { generateClientSecret, hashClientSecret, type PermissionSet } from '@usher/config';
 import { authServiceDefinition, CLIENT_ID_METADATA, CLIENT_SECRET_METADATA } from '@usher/contracts';
-import { createTestDatabase, type TestDatabase } from '@usher/testkit';
+import { createTestDatabase, makePki, type Pki, type TestDatabase } from '@usher/testkit';
 import { PERMISSIONS } from '../src/grpc/permissions';
 import { healthCheck, startReplica, testConfig, type Replica } from './helpers';
 
@@ -13,60 +10,18 @@ import { healthCheck, startReplica, testConfig, type Replica } from './helpers';
 // One replica with mTLS (identity from the certificate), one without TLS (name + secret metadata).
 
 /** A run-time PKI: the client CA, a foreign CA, and leaves with the given subject and SANs. */
-function makePki(dir: string) {
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  const ca = (name: string) =>
-    ssl(
-      'req',
-      '-x509',
-      ...ec,
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.crt`,
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${name}`,
-    );
-  const leaf = (name: string, signer: string, cn: string, ext: string) => {
-    fs.writeFileSync(path.join(dir, `${name}.ext`), ext + '\n');
-    ssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      `${signer}.crt`,
-      '-CAkey',
-      `${signer}.key`,
-      '-CAcreateserial',
-      '-out',
-      `${name}.crt`,
-      '-days',
-      '1',
-      '-extfile',
-      `${name}.ext`,
-    );
-  };
-  ca('usher-ca');
-  ca('other-ca');
-  leaf(
-    'server',
-    'usher-ca',
-    'auth',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth',
-  );
-  const client = (uri?: string) => `extendedKeyUsage=clientAuth${uri ? `\nsubjectAltName=URI:${uri}` : ''}`;
+function makeCallerPki(): Pki {
+  const pki = makePki();
+  pki.ca('usher-ca');
+  pki.ca('other-ca');
+  pki.leaf('server', 'usher-ca', 'server', undefined, 'auth');
   // the SAN URI names the caller even when the CN says otherwise
-  leaf('issuer', 'usher-ca', 'not-the-name', client('spiffe://usher/users'));
-  leaf('verifier', 'usher-ca', 'billing', client()); // no URI SAN: the CN names it
-  leaf('admin', 'usher-ca', 'whatever', client('spiffe://cluster.local/ns/usher/sa/ops'));
-  leaf('unknown', 'usher-ca', 'stranger', client('spiffe://usher/stranger'));
-  leaf('foreign', 'other-ca', 'users', client('spiffe://usher/users')); // claims the issuer's name
-  return (f: string) => fs.readFileSync(path.join(dir, f));
+  pki.leaf('issuer', 'usher-ca', 'client', 'URI:spiffe://usher/users', 'not-the-name');
+  pki.leaf('verifier', 'usher-ca', 'client', undefined, 'billing'); // no URI SAN: the CN names it
+  pki.leaf('admin', 'usher-ca', 'client', 'URI:spiffe://cluster.local/ns/usher/sa/ops', 'whatever');
+  pki.leaf('unknown', 'usher-ca', 'client', 'URI:spiffe://usher/stranger', 'stranger');
+  pki.leaf('foreign', 'other-ca', 'client', 'URI:spiffe://usher/users', 'users'); // claims the issuer's name
+  return pki;
 }
 
 const SETS: Record<string, PermissionSet[]> = { users: ['issuer'], billing: ['verifier'], ops: ['admin'] };
@@ -222,7 +177,7 @@ const hasOpenssl = (() => {
 
 (hasOpenssl ? describe : describe.skip)('AuthService callers: every RPC x every caller kind', () => {
   let db: TestDatabase;
-  let dir: string;
+  let pki: Pki;
   let kinds: CallerKind[];
   let mtls: Replica;
   let plain: Replica;
@@ -230,16 +185,15 @@ const hasOpenssl = (() => {
 
   beforeAll(async () => {
     db = await createTestDatabase('authcallers');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usher-callers-'));
-    const read = makePki(dir);
-    kinds = callerKinds(read);
+    pki = makeCallerPki();
+    kinds = callerKinds((f) => pki.read(f));
     const base = testConfig(db.url);
     const clients = new Map(Object.entries(SETS));
     const secretHashes = new Map(Object.entries(SECRETS).map(([n, s]) => [n, hashClientSecret(s)]));
     const tls = {
-      cert: path.join(dir, 'server.crt'),
-      key: path.join(dir, 'server.key'),
-      ca: path.join(dir, 'usher-ca.crt'),
+      cert: pki.file('server.crt'),
+      key: pki.file('server.key'),
+      ca: pki.file('usher-ca.crt'),
     };
     mtls = await startReplica({ ...base, clients, clientSecrets: secretHashes, grpc: { ...base.grpc, tls } });
     plain = await startReplica({ ...base, clients, clientSecrets: secretHashes });
@@ -248,7 +202,7 @@ const hasOpenssl = (() => {
     await mtls?.stop();
     await plain?.stop();
     await db?.drop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    pki?.remove();
   });
 
   it('puts every method of the service in a permission set (a new RPC must be placed deliberately)', () => {

@@ -11,7 +11,7 @@ import {
   type AuthProcess,
   type UsersInstance,
 } from './harness';
-import { hasOpenssl, makePki, type Pki } from './pki';
+import { hasOpenssl, makePki, type Pki } from '@usher/testkit';
 
 // The TLS stack end to end, with a CA made at run time: users serves HTTPS and requires client
 // certificates (USHER_USERS_HTTP_*), users calls auth over mTLS (USHER_AUTH_GRPC_*), auth runs as its

@@ -23,7 +23,12 @@ export interface Pki {
   /** A CA (`<name>.crt`, `<name>.key`). */
   ca(name: string): void;
   /** A leaf certificate `<name>.crt`/`<name>.key` signed by `ca`, for a server (with SANs) or a client. */
-  leaf(name: string, ca: string, usage: 'server' | 'client', sans?: string): void;
+  /**
+   * A leaf `<name>.crt`/`<name>.key` signed by `ca`: a server (SANs default to localhost and
+   * 127.0.0.1) or a client (SANs such as `URI:spiffe://usher/users`, none by default), subject
+   * `CN=<cn>` (default `usher-test-<name>`).
+   */
+  leaf(name: string, ca: string, usage: 'server' | 'client', sans?: string, cn?: string): void;
   remove(): void;
 }
 
@@ -51,13 +56,13 @@ export function makePki(): Pki {
         `/CN=${name}`,
       );
     },
-    leaf(name, ca, usage, sans = 'DNS:localhost,IP:127.0.0.1') {
+    leaf(name, ca, usage, sans, cn = `usher-test-${name}`) {
+      const altNames = sans ?? (usage === 'server' ? 'DNS:localhost,IP:127.0.0.1' : '');
       const ext =
-        usage === 'server'
-          ? `subjectAltName=${sans}\nextendedKeyUsage=serverAuth\n`
-          : 'extendedKeyUsage=clientAuth\n';
+        (altNames ? `subjectAltName=${altNames}\n` : '') +
+        `extendedKeyUsage=${usage === 'server' ? 'serverAuth' : 'clientAuth'}\n`;
       fs.writeFileSync(file(`${name}.ext`), ext);
-      ssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=usher-test-${name}`);
+      ssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
       ssl(
         'x509',
         '-req',
